@@ -1,0 +1,1 @@
+"""The subcommands of `vidskill`, one module each (see `vidskill.cli.COMMANDS`)."""
