@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -36,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "translate": ("vidskill.commands.translate", "Translate backend GUI-speak into actions."),
     "skill": ("vidskill.commands.skill", "Show a skill's resolved settings and headers."),
     "timeline": ("vidskill.commands.timeline", "Summarise and draw a draft JSON file."),
+    "serve": ("vidskill.commands.serve", "Run the local reference backend."),
 }
 
 
@@ -83,7 +85,16 @@ def _report(exc: BaseException, as_json: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one vidskill command and return its exit code."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:
+        # The reader went away (`vidskill ... | head`); silence the flush at exit too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(args: list[str]) -> int:
     if not args or args[0] in ("-h", "--help", "help"):
         print(_usage())
         return EXIT_OK if args else EXIT_USAGE

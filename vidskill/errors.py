@@ -17,7 +17,8 @@
     │   ├── RateLimitError        HTTP 429: rate limited
     │   └── RenderFailedError     a render job ended as failed
     ├── NetworkError              the backend could not be reached or stopped answering
-    │   └── StreamTimeoutError    a chat turn went past its keep-alive or hard limit
+    │   ├── StreamTimeoutError    a chat turn went past its keep-alive or hard limit
+    │   └── StreamDroppedError    a chat stream broke after its message was sent
     └── InterruptedError_         the user interrupted (Ctrl-C)
 
 Backend codes and HTTP statuses map to classes through `CODE_ERRORS` and `STATUS_ERRORS`, the
@@ -142,7 +143,11 @@ class StreamTimeoutError(NetworkError):
     """A chat turn went past its keep-alive or hard time limit."""
 
 
-class InterruptedError_(VidskillError):  # noqa: N801 - the builtin name is taken
+class StreamDroppedError(NetworkError):
+    """A chat stream broke after its message was sent: the turn may still run, never resend it."""
+
+
+class InterruptedError_(VidskillError):  # the builtin name is taken
     """The user interrupted (Ctrl-C)."""
 
 
