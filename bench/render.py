@@ -30,7 +30,7 @@ def make_assets(folder: Path) -> dict[str, str]:
     assets = {}
     for index in range(3):
         rng = np.random.default_rng(index)
-        y, x = np.mgrid[0:1600, 0:2400] / 2400
+        y, x = np.mgrid[0:1600, 0:2400].astype(np.float32) / 2400
         mix = rng.random((3, 3))
         planes = [255 * (m[0] * x + m[1] * y + m[2] * (1 - x)) / 2 for m in mix]
         pixels = np.clip(np.stack(planes, -1), 0, 255).astype(np.uint8)
@@ -96,10 +96,9 @@ def _usage() -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, own.ru_maxrss / 1024
 
 
-def _render_run(folder: str, quality: str) -> Figures:
+def _render_run(folder: str, assets: dict[str, str], quality: str) -> Figures:
     from vidskill.render import RenderRequest, render
 
-    assets = make_assets(Path(folder))
     request = RenderRequest(showcase_draft(), assets, f"{folder}/showcase.mp4", quality)  # type: ignore[arg-type]
     cpu0, start = _usage()[0], time.perf_counter()
     result = render(request)
@@ -107,14 +106,13 @@ def _render_run(folder: str, quality: str) -> Figures:
     return {"wall_s": wall, "cpu_s": cpu - cpu0, "peak_rss_mb": rss, "size_mb": result.size / 1e6}
 
 
-def _baseline_run(folder: str, quality: str) -> Figures:
+def _baseline_run(folder: str, assets: dict[str, str], quality: str) -> Figures:
     import numpy as np
 
     from vidskill.render.compose import Compositor
     from vidskill.render.encode import Encoder, settings_for
     from vidskill.render.validate import parse_timeline
 
-    assets = make_assets(Path(folder))
     timeline = parse_timeline(showcase_draft(), assets.keys())
     settings = settings_for(timeline.width, timeline.height, quality)  # type: ignore[arg-type]
     compositor = Compositor(timeline, assets, (settings.width, settings.height))
@@ -131,10 +129,14 @@ def _baseline_run(folder: str, quality: str) -> Figures:
     return {"wall_s": wall, "cpu_s": cpu - cpu0, "peak_rss_mb": rss}
 
 
-def _isolated(task: Callable[[str, str], Figures], quality: str) -> Figures:
+Task = Callable[[str, dict[str, str], str], Figures]
+
+
+def _isolated(task: Task, folder: str, assets: dict[str, str], quality: str) -> Figures:
+    """Run one measurement in a fresh process, so its peak memory is its own."""
     context = multiprocessing.get_context("spawn")
-    with tempfile.TemporaryDirectory() as folder, context.Pool(1) as pool:
-        return pool.apply(task, (folder, quality))
+    with context.Pool(1) as pool:
+        return pool.apply(task, (folder, assets, quality))
 
 
 def _spread(values: list[float]) -> dict[str, float]:
@@ -144,15 +146,19 @@ def _spread(values: list[float]) -> dict[str, float]:
 def main(runs: int = 3) -> dict[str, Any]:
     """Run the benchmark, print a table and return the figures."""
     renders, baselines, ratios = [], [], []
-    for _ in range(runs):
-        baselines.append(_isolated(_baseline_run, "high"))
-        renders.append(_isolated(_render_run, "high"))
-        ratios.append(renders[-1]["wall_s"] / baselines[-1]["wall_s"])
-    preview = _isolated(_render_run, "preview")
+    with tempfile.TemporaryDirectory() as folder:
+        assets = make_assets(Path(folder))
+        for _ in range(runs):
+            baselines.append(_isolated(_baseline_run, folder, assets, "high"))
+            renders.append(_isolated(_render_run, folder, assets, "high"))
+            ratios.append(renders[-1]["wall_s"] / baselines[-1]["wall_s"])
+        preview = _isolated(_render_run, folder, assets, "preview")
     figures: dict[str, Any] = {
         "render": {key: _spread([r[key] for r in renders]) for key in renders[0]},
         "x264_only": {key: _spread([b[key] for b in baselines]) for key in baselines[0]},
         "ratio_wall": _spread(ratios),
+        "ratio_cpu": statistics.median(r["cpu_s"] for r in renders)
+        / statistics.median(b["cpu_s"] for b in baselines),
         "preview_wall_s": preview["wall_s"],
         "runs": runs,
     }
@@ -168,6 +174,7 @@ def _print(figures: dict[str, Any]) -> None:
                   f"[{spread['min']:.2f}-{spread['max']:.2f}]")  # fmt: skip
     ratio = figures["ratio_wall"]
     print(f"  ratio render/x264 wall {ratio['median']:.2f} [{ratio['min']:.2f}-{ratio['max']:.2f}]")
+    print(f"  ratio render/x264 cpu  {figures['ratio_cpu']:.2f} (medians)")
     print(f"  preview (540p, ultrafast) wall {figures['preview_wall_s']:.2f} s")
 
 

@@ -74,7 +74,7 @@ def segs(d: dict[str, Any], tt: int, **where: Any) -> list[dict[str, Any]]:
         for t in d["t"]
         if t["tt"] == tt
         for s in t["sg"]
-        if all(s["m"].get(k, "caption" if k == "style" else None) == v for k, v in where.items())
+        if all(s["m"].get(k, "title" if k == "style" else None) == v for k, v in where.items())
     ]
 
 

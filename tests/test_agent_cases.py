@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from agent_support import (
     FakeVoice,
     assets,
@@ -17,6 +16,7 @@ from agent_support import (
     segs,
     table,
 )
+
 from vidskill.server.agent import TurnInput, TurnResult, check_draft, plan_turn, run_turn
 
 CASES = table()["cases"]

@@ -20,13 +20,24 @@ LANGUAGES = ["en", "zh-CN", "zh", "fr", ""]
 messages = st.one_of(
     st.text(max_size=120),
     st.lists(st.sampled_from(WORDS), max_size=14).map(" ".join),
-    st.lists(st.sampled_from(HAN + ["，", "“", "”", "30", "%", "秒"]), max_size=24).map("".join),
+    st.lists(st.sampled_from([*HAN, "，", "“", "”", "30", "%", "秒"]), max_size=24).map("".join),
     st.lists(st.sampled_from(MESSAGES), min_size=1, max_size=3).map(", then ".join),
 )
 junk = st.recursive(
-    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.sampled_from(["d", "m", "t", "id", "tt", "sg", "s", "src", "text"]), inner, max_size=5),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats()
+    | st.text(max_size=8)
+    | st.sampled_from(["", " ", "x" * 600, "Logo", "music:calm", "music:jazz", "#FFFFFF", "a_1"]),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["d", "m", "t", "id", "tt", "sg", "s", "src", "text"]),
+            inner,
+            max_size=5,
+        )
+    ),
     max_leaves=25,
 )
 
@@ -66,7 +77,9 @@ def _check(message: str, language: str, stored: Any, upload: tuple[AgentAsset, .
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(messages, st.sampled_from(DRAFTS), st.sampled_from(UPLOADS), st.sampled_from(LANGUAGES))
-def test_any_message_on_any_draft(message: str, draft_name: str, upload: str, language: str) -> None:
+def test_any_message_on_any_draft(
+    message: str, draft_name: str, upload: str, language: str
+) -> None:
     _check(message, language, draft(draft_name), assets(upload))
 
 
@@ -84,8 +97,11 @@ def test_a_whole_session_stays_valid(upload_name: str, session: list[str]) -> No
     voice = FakeVoice()
     for message in session:
         result = run_turn(TurnInput(message, "en", stored, upload), voice)
-        made = [AgentAsset(str(c.response["asset_id"]), "voice.wav", "audio", duration=1.0)
-                for c in result.calls if "asset_id" in c.response]
+        made = [
+            AgentAsset(str(c.response["asset_id"]), "voice.wav", "audio", duration=1.0)
+            for c in result.calls
+            if "asset_id" in c.response
+        ]
         upload = (*upload, *made)  # the server lists generated voices among the session's assets
         if result.draft is not None:
             assert check_draft(result.draft, known(upload, result)) == []

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import DATA, ROOT
+
+from vidskill._router_words import _TABLE, _expand
 from vidskill.cli import main
 from vidskill.router import Intent, Why, route
 
@@ -29,7 +30,9 @@ def _fill(value: Any, folder: str) -> Any:
     return value
 
 
-def _route_case(case: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> tuple[Intent, dict[str, Any]]:
+def _route_case(
+    case: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Intent, dict[str, Any]]:
     folder = ""
     if case.get("create"):
         base = tmp_path_factory.mktemp("drop")
@@ -49,7 +52,12 @@ def test_route_case(case: dict[str, Any], tmp_path_factory: pytest.TempPathFacto
     for field in ("rule", "keyword"):
         if field in expected:
             assert getattr(intent.why, field) == expected[field], intent.why
-    for field, attribute in (("rest", "text"), ("command", "command"), ("args", "args"), ("lang", "lang")):
+    for field, attribute in (
+        ("rest", "text"),
+        ("command", "command"),
+        ("args", "args"),
+        ("lang", "lang"),
+    ):
         if field in expected:
             assert getattr(intent, attribute) == expected[field], intent.why
     for field in ("files", "urls"):
@@ -102,7 +110,10 @@ def test_tilde_is_expanded_only_against_an_injected_home() -> None:
     assert route("~/clip.mp4", exists=seen.__contains__).kind == "chat"
     intent = route("~/clip.mp4", exists=seen.__contains__, home="/home/ann")
     assert intent.files == ("/home/ann/clip.mp4",)
-    assert route("~bob/clip.mp4", exists=lambda p: p.startswith("/home/"), home="/home/ann").kind == "chat"
+    assert (
+        route("~bob/clip.mp4", exists=lambda p: p.startswith("/home/"), home="/home/ann").kind
+        == "chat"
+    )
 
 
 def test_root_and_dots_are_not_files() -> None:
@@ -126,7 +137,9 @@ def test_intent_is_a_frozen_value() -> None:
     intent = route("导出")
     with pytest.raises(AttributeError):
         intent.kind = "chat"  # type: ignore[misc]
-    assert intent == Intent("export", "导出", why=intent.why)
+    with pytest.raises(AttributeError):
+        intent.why.rule = "x"  # type: ignore[misc]
+    assert intent == Intent("export", "导出", why=Why("keyword", "导出", 0, 2, intent.why.note))
     assert isinstance(intent.why, Why)
     assert hash(intent) == hash(route("导出"))
 
@@ -135,7 +148,8 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "vidskill", "route", *args],
-        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=60, check=False,
+        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=60,
+        check=False,
     )  # fmt: skip
 
 
@@ -167,7 +181,8 @@ def test_cli_route_imports_nothing_heavy() -> None:
         "from vidskill.cli import main\n"
         "code = main(['route', '导出', '--json'])\n"
         "main(['route', 'render it'])\n"
-        "heavy = [m for m in ('langdetect', 'yaml', 'httpx', 'prompt_toolkit') if m in sys.modules]\n"
+        "heavy = ('langdetect', 'yaml', 'httpx', 'prompt_toolkit')\n"
+        "heavy = [name for name in heavy if name in sys.modules]\n"
         "print(code, heavy)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -190,4 +205,19 @@ def test_cli_human_output_for_a_slash_command(capsys: pytest.CaptureFixture[str]
     assert main(["route", "/lang zh-CN"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "command (en): /lang zh-CN"
-    assert out[1].startswith("  why: slash [0:5]")
+    assert out[1] == "  why: slash '/lang' at 0-5: slash command"
+
+
+def test_a_long_text_is_content_for_the_agent() -> None:
+    script = "Scene one: the hero downloads the app and exports a video. " * 40
+    intent = route(script)
+    assert (intent.kind, intent.why.rule, intent.text) == ("chat", "long", script.strip())
+    assert route("/export " + script).kind == "export"
+
+
+def test_every_word_fragment_opens_with_a_literal_character() -> None:
+    # The scans group alternatives by their first character, taken (and escaped) as a literal:
+    # a group, a class, an escape or an anchor there would be misread.
+    for group, latin, other in _TABLE:
+        for fragment in [f for raw in latin + other for f in _expand(raw)]:
+            assert fragment and fragment[0] not in "([\\^$", (group, fragment)

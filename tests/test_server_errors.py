@@ -42,7 +42,7 @@ def _request(srv: LiveServer, sid: str, case: dict[str, Any]) -> httpx.Response:
     if "json" in case:
         kwargs["json"] = _fill(case["json"], sid)
     elif "raw" in case:
-        kwargs["content"] = case["raw"].encode()
+        kwargs["content"] = _fill(case["raw"], sid).encode()
     elif case.get("big_body"):
         kwargs["json"] = {"task_name": "x" * (65 * 1024)}
     path = _fill(case["path"], sid)

@@ -33,11 +33,19 @@ EXIT_INTERRUPTED = 130
 
 # name -> (module, one-line help); the order is the order of `vidskill --help`.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "chat": ("vidskill.commands.chat", "Chat with a video skill in the terminal."),
     "route": ("vidskill.commands.route", "Show where an utterance would be routed."),
     "translate": ("vidskill.commands.translate", "Translate backend GUI-speak into actions."),
     "skill": ("vidskill.commands.skill", "Show a skill's resolved settings and headers."),
     "timeline": ("vidskill.commands.timeline", "Summarise and draw a draft JSON file."),
     "serve": ("vidskill.commands.serve", "Run the local reference backend."),
+    "say": ("vidskill.commands.say", "Say one line to the video agent."),
+    "upload": ("vidskill.commands.upload", "Upload files or links to the project."),
+    "export": ("vidskill.commands.export", "Render the project and download the MP4."),
+    "credits": ("vidskill.commands.credits", "Show the credit balance."),
+    "state": ("vidskill.commands.state", "Show the project's timeline and files."),
+    "install": ("vidskill.commands.install", "Install a skill folder for a host agent."),
+    "doctor": ("vidskill.commands.doctor", "Check a skill folder and its backend."),
 }
 
 

@@ -1,12 +1,14 @@
 """Which language a user writes in, as a code for the session `language` field.
 
-The script decides first: Han characters make Chinese (`zh-CN`), kana Japanese, hangul Korean,
-and Cyrillic, Greek, Arabic, Hebrew, Thai and Devanagari their usual language. Only Latin-only
-text needs a statistical guess. Short commands defeat any statistical model ("render it" scores
-as Danish, "add a logo" as Welsh), so Latin text made mostly of common English words is English
-at once, and langdetect, seeded and imported on first need, judges the rest. Quoted passages
-(titles and captions the user dictates) are left out unless nothing else is there. `detect`
-never raises: text with no letters at all is English, the default.
+The script decides first: Han characters make Chinese (`zh-CN`) when they are at least as many
+as the other words, kana Japanese, hangul Korean, and Cyrillic, Greek, Arabic, Hebrew, Thai and
+Devanagari their usual language. Only Latin-only text needs a statistical guess, and short
+commands defeat any statistical model ("render it" scores as Danish, "add a logo" as Welsh). So
+Latin text is English when half of its telling words (words not shared by the major Latin-script
+languages, like "a", "in", "video") are common English words, or when it has too few of them to
+tell; otherwise langdetect, seeded and imported on first need, judges it, and only a confident
+guess replaces the default. Quoted passages (titles and captions the user dictates) are left
+out unless nothing else is there. `detect` never raises: text without letters is English.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from typing import Any
 DEFAULT = "en"
 # Enough of the text to judge it; the rest of a huge paste adds nothing but time.
 _SAMPLE = 2000
-# Below this many Latin letters a statistical guess is noise.
-_MIN_LETTERS = 12
-_MIN_CONFIDENCE = 0.8
+# Below this many Latin words or letters a statistical guess is noise.
+_MIN_WORDS = 4
+_MIN_LETTERS = 15
+_MIN_CONFIDENCE = 0.9
 
 _QUOTED = re.compile(
     r"\"[^\"\n]*\"|“[^”\n]*”|‘[^’\n]*’|「[^」\n]*」|『[^』\n]*』|《[^》\n]*》"
@@ -41,23 +44,49 @@ _OTHER_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("hi", re.compile(r"[\u0900-\u097f]+")),
 )
 
-_ENGLISH = frozenset(
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Common English words that are not also common words of French, Spanish, German, Italian,
+# Portuguese or Dutch; those shared words ("a", "in", "video", "logo") count for neither side.
+_ENGLISH = _words(
     """
-    a about after again all also am an and any anything are as at back be before bit but by can
-    could do does don't done for from get give go good great have he help her here him his how i
-    i'd i'll i'm if in into is it it's its just keep let let's like little look looks lot make me
-    more most much my need no not now of off ok okay on one only or our out over please put really
-    right same see she should show so some something than thanks that that's the their them then
-    there these they this those to too up us use very want was way we what what's when where
-    which while who why will with would yes yet you your
-    add audio background balance bgm bigger brighter caption captions change clip clips color
-    colour credit credits cut darker download draft end export fade faster file files font image
-    images intro left logo longer loud louder movie music new outro overlay photo photos picture
-    pictures quieter remove render replace second seconds send shorter slower slide slideshow song
-    sound speed start state status subtitle subtitles text timeline title track tracks transition
-    transitions trim upload video videos voice voiceover volume
-    """.split()
+    about after again ago all already always another any anything are around as ask at away back
+    bad be because been before being best better between big both but by can can't could did
+    didn't do does doesn't doing don't done down each either else enough even ever every
+    everything few find fine first for found from get gets getting give go goes going gone good
+    got great had has have having he her here hers him his how i i'd i'll i'm i've if into is
+    isn't it it'd it'll it's its just keep kind know last later least less let let's like little
+    look looks lot lots made make many maybe might mine more most much must my myself need never
+    new next nice not nothing now of off often old once one only or other our out own please
+    pretty put quite rather really right same say says see seems she should show since some
+    something soon still such sure than thank thanks that that's the their them then there
+    these they thing things think this those though through to too try two under until up very
+    wait want was way we well were what what's when where which while who why with without won't
+    would yeah yes yet you you're your
+    add adding audio background bar bgm bigger black blue bold bottom brand bright brighter button
+    caption captions card center change check clean clear clip clips close color colors colour
+    colours cool corner cover crashed create credit credits cut dark darker description download
+    draft drop edit end ending every export fade failed fast faster file files fit fix font footage
+    frame funny green happy heavy high hold image images intro left light line link long longer
+    loop loud louder love low middle missing movie music names narration outro overlay overlays
+    perfect photo photos picture pictures play pop product quick quieter ready red remove render
+    replace round run screen second seconds send shadow short shorter showcase side size slide
+    slides slideshow slow slower small smaller smooth soft song sorry sound speed start state
+    subtitle subtitles team text timeline title too top track tracks transition transitions trim
+    turn upload voice voiceover volume watch weird white wow wrong yellow zoom
+    called tips today yours update updates saying named titled
+    """
 )
+_SHARED = _words(
+    """
+    a al also am an art auto bit come de di die do e en es film hand in intro is la le logo me
+    mit no o ok okay on or over per radio so solo status taxi text video videos was will
+    """
+)
+_ENGLISH -= _SHARED
 
 _Guess = Callable[[str], list[Any]]
 _langdetect: _Guess | None = None
@@ -66,11 +95,12 @@ _langdetect: _Guess | None = None
 def detect(text: str) -> str:
     """The language code ("en", "zh-CN", "fr", ...) of `text`; never raises."""
     sample = text[:_SAMPLE]
-    outside = _QUOTED.sub(" ", sample) if ("'" in sample or "\"" in sample or not sample.isascii()) else sample
-    found = _by_script(outside)
-    if found is None and outside != sample:
-        found = _by_script(sample)
-    return found or DEFAULT
+    if sample.isascii():
+        outside = _QUOTED.sub(" ", sample) if ("'" in sample or '"' in sample) else sample
+        words = _LATIN_WORD.findall(outside) or _LATIN_WORD.findall(sample)
+        return _latin(words) if words else DEFAULT
+    found = _by_script(_QUOTED.sub(" ", sample))
+    return found or _by_script(sample) or DEFAULT
 
 
 def _by_script(text: str) -> str | None:
@@ -78,8 +108,7 @@ def _by_script(text: str) -> str | None:
     kana = len(_KANA.findall(text))
     hangul = len(_HANGUL.findall(text))
     words = _LATIN_WORD.findall(text)
-    others = [(len(rx.findall(text)), code) for code, rx in _OTHER_SCRIPTS]
-    other_words, other_code = max(others)
+    other_words, other_code = max((len(rx.findall(text)), code) for code, rx in _OTHER_SCRIPTS)
     cjk = han + kana + hangul
     if cjk and cjk >= len(words) + other_words:
         if hangul >= han + kana:
@@ -91,8 +120,12 @@ def _by_script(text: str) -> str | None:
 
 
 def _latin(words: list[str]) -> str:
-    english = sum(1 for word in words if word.lower().replace("’", "'") in _ENGLISH)
-    if english * 2 >= len(words) or sum(map(len, words)) < _MIN_LETTERS:
+    folded = [word.lower().replace("’", "'") for word in words]
+    english = sum(1 for word in folded if word in _ENGLISH)
+    telling = sum(1 for word in folded if word not in _SHARED)
+    if english * 2 >= telling or telling < _MIN_WORDS:
+        return DEFAULT
+    if sum(map(len, words)) < _MIN_LETTERS:
         return DEFAULT
     return _guess(" ".join(words))
 

@@ -2,17 +2,19 @@
 
 A line is, in this order: a slash command; local files or media URLs to upload (with the rest
 of the line as a follow-up instruction); an action the runtime does itself (export, credits,
-state, upload); or a chat turn for the agent. Actions are found by one precompiled scan that
+state, upload); or a chat turn for the agent. Actions are found by a precompiled scan that
 yields, left to right, quoted passages, noun phrases that only look like actions ("status bar",
 "end credits"), content markers ("the word ..."), action keywords, edit verbs, negations,
-deferrals and clause ends. A keyword that is negated or put off in its clause ("don't export
-yet", "先别导出", "before exporting"), quoted, or part of an edit ("add a 'download now' text")
-does not act: the line goes to the agent. Latin words match on ASCII letter boundaries, so
-"导出mp4" and "用export" work where `\\b` would not (Python counts Han characters as word
-characters); Han words match as substrings.
+deferrals and clause ends (see `_router_words`). A keyword that is negated or put off in its
+clause ("don't export yet", "先别导出", "before exporting"), quoted, or said along with an edit
+("add a 'download now' text", "add a logo and export") does not act: the line goes to the
+agent, which makes the edit first. Latin words match on ASCII letter boundaries, so "导出mp4"
+and "用export" work where `\\b` would not (Python counts Han characters as word characters);
+Han words match as substrings.
 
 The core is pure: whether a path exists is asked of the injected `exists`, and `~` is expanded
-only against an injected `home`.
+only against an injected `home` (the command line passes `os.path.exists` and the user's home).
+A line longer than `LONG` is content (a pasted script), never a request to the runtime.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from functools import cached_property
 from typing import Any, Literal
 
 from vidskill import lang
-from vidskill._router_files import find_attachments
-from vidskill._router_words import ALONE, KINDS, events, lowered
+from vidskill._router_files import HINT, find_attachments
+from vidskill._router_words import ALONE, KINDS, Event, events, keywords, lowered
 
 Kind = Literal["export", "credits", "state", "upload", "chat", "command"]
 
@@ -33,7 +35,10 @@ SLASH_COMMANDS = (
     "help", "upload", "export", "credits", "state", "timeline", "why", "new", "skill", "lang",
     "quit",
 )  # fmt: skip
+# Past this many characters a line is a pasted script or text, not a request to the runtime.
+LONG = 2000
 _COMMAND_NAME = re.compile(r"[a-z][a-z0-9_-]*")
+_SLASH = re.compile(r"\s*([/／、]\S*)")
 _SLASH_KINDS: dict[str, Kind] = {
     "export": "export", "credits": "credits", "state": "state", "upload": "upload",
 }  # fmt: skip
@@ -103,6 +108,38 @@ class Intent:
         }
 
 
+# Frozen dataclasses assign each field through object.__setattr__ in __init__. The router
+# builds two values for every line, so it fills the instance dictionary in one step instead:
+# the same values (equal, hashable, frozen), at a fraction of the cost. Keep the field lists
+# here in step with the classes above.
+def _why(rule: str, keyword: str, start: int, end: int, note: str) -> Why:
+    why = object.__new__(Why)
+    why.__dict__.update(rule=rule, keyword=keyword, start=start, end=end, note=note)
+    return why
+
+
+def _intent(
+    kind: Kind,
+    text: str,
+    why: Why,
+    files: tuple[str, ...] = (),
+    urls: tuple[str, ...] = (),
+    command: str | None = None,
+    args: str = "",
+) -> Intent:
+    intent = object.__new__(Intent)
+    intent.__dict__.update(
+        {"kind": kind, "text": text, "files": files, "urls": urls, "command": command,
+         "args": args, "why": why}
+    )  # fmt: skip
+    return intent
+
+
+_EMPTY_WHY = Why("empty", note="nothing to route")
+_LONG_WHY = Why("long", note="a text this long is content for the agent")
+_DEFAULT_WHY = Why("default", note="no action asked for: a chat turn for the agent")
+
+
 def _never(path: str) -> bool:
     return False
 
@@ -111,137 +148,143 @@ def route(text: str, *, exists: Callable[[str], bool] = _never, home: str | None
     """Route one line: a slash command, files to upload, an action, or a chat turn."""
     body = text.strip()
     if not body:
-        return Intent("chat", "", why=Why("empty", note="nothing to route"))
+        return _intent("chat", "", _EMPTY_WHY)
     if body[0] in "/／、":
         intent = _slash(text, exists, home)
         if intent is not None:
             return intent
-    found = find_attachments(text, 0, exists, home, explicit=False)
-    if found is not None:
-        return Intent(
-            "upload", found.rest, found.files, found.urls,
-            why=Why(found.rule, found.keyword, found.start, found.end, found.note),
-        )  # fmt: skip
-    return _by_words(text, body)
+    if HINT.search(text) is not None:
+        found = find_attachments(text, 0, exists, home, explicit=False)
+        if found is not None:
+            why = _why(found.rule, found.keyword, found.start, found.end, found.note)
+            return _intent("upload", found.rest, why, found.files, found.urls)
+    if len(text) > LONG:
+        return _intent("chat", body, _LONG_WHY)
+    rule, kind, start, end, note = _by_words(text)
+    if start < 0:
+        return _intent(kind, body, _DEFAULT_WHY)
+    return _intent(kind, body, _why(rule, text[start:end], start, end, note))
 
 
 def _slash(text: str, exists: Callable[[str], bool], home: str | None) -> Intent | None:
-    lead = len(text) - len(text.lstrip())
-    end = lead + 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    token = text[lead:end]
+    match = _SLASH.match(text)
+    if match is None:
+        return None
+    token = match.group(1)
+    lead, end = match.span(1)
     word = token[1:].lower()
     if word not in SLASH_COMMANDS:
         named = _COMMAND_NAME.fullmatch(word) is not None
-        # "/Users/me/clip.mp4" and an existing "/tmp" are paths; "／" and "、" only start known names.
+        # "/Users/me/clip.mp4" and an existing "/tmp" are paths; "／" and "、" only start
+        # known names.
         if token[0] != "/" or (word and (not named or exists(token))):
             return None
     args = text[end:].strip()
     if word == "upload":
         found = find_attachments(text, end, exists, home, explicit=True)
         note = found.note if found else "no existing file or URL in the arguments"
-        return Intent(
-            "upload", found.rest if found else args, found.files if found else (),
-            found.urls if found else (), command=word, args=args,
-            why=Why("slash", token, lead, end, note),
-        )  # fmt: skip
+        why = _why("slash", token, lead, end, note)
+        if found is None:
+            return _intent("upload", args, why, command=word, args=args)
+        return _intent("upload", found.rest, why, found.files, found.urls, word, args)
     if word in _SLASH_KINDS:
-        why = Why("slash", token, lead, end, f"slash command: {_ASKS[word]}")
-        return Intent(_SLASH_KINDS[word], args, command=word, args=args, why=why)
+        why = _why("slash", token, lead, end, f"slash command: {_ASKS[word]}")
+        return _intent(_SLASH_KINDS[word], args, why, command=word, args=args)
     rule, note = ("slash", "slash command") if word in SLASH_COMMANDS else (
         "unknown-command", "not a known slash command")  # fmt: skip
-    return Intent("command", args, command=word, args=args, why=Why(rule, token, lead, end, note))
-
-
-def _by_words(text: str, body: str) -> Intent:
-    rule, kind, start, end, note = _decide(text, _scan(text))
-    why = Why(rule, text[start:end] if start >= 0 else "", start, end, note)
-    return Intent(kind, body, why=why)
+    return _intent("command", args, _why(rule, token, lead, end, note), command=word, args=args)
 
 
 # A hit is (group, start, end, rule, words): an active keyword has rule "" and no words; a held
 # one "negated" or "deferred" and its cue; a skipped passage "quote", "phrase" or "content".
 _Hit = tuple[str, int, int, str, str]
+_Decision = tuple[str, Kind, int, int, str]
 
 
-class _Found:
-    __slots__ = ("active", "edits", "held", "skipped")
+def _by_words(text: str) -> _Decision:
+    """The rule, kind, deciding span and note for a line, from its words."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = lowered(text)
+    found = events(low)
+    if len(found) == 1:  # the common case of one keyword or one edit verb: nothing to weigh
+        start, end, group = found[0]
+        if group in KINDS:
+            return "keyword", group, start, end, _ASKS[group]  # type: ignore[return-value]
+        if group == "edit":
+            return "edit", "chat", start, end, f"an edit ('{text[start:end]}') for the agent"
+    elif not found:
+        alone = ALONE.match(low)
+        if alone is None:
+            return "default", "chat", -1, -1, ""
+        return "keyword", "state", *alone.span(1), _ASKS["state"]
+    active, held, edits, skipped = _scan(text, found)
+    if active:
+        kind, start, end, _, _ = active[0]
+        edit = edits[0] if edits else None
+        if edit is None or (kind == "upload" and edit[1] > start):
+            return "keyword", kind, start, end, _ASKS[kind]  # type: ignore[return-value]
+        verb, word = text[edit[1] : edit[2]], text[start:end]
+        return "edit", "chat", edit[1], edit[2], f"an edit ('{verb}') goes first; '{word}' waits"
+    if held:
+        _, start, end, rule, cue = min(held, key=_position)
+        verb = "negates" if rule == "negated" else "puts off"
+        return rule, "chat", start, end, f"'{cue}' {verb} '{text[start:end]}'"
+    if edits:
+        _, start, end, _, _ = edits[0]
+        return "edit", "chat", start, end, f"an edit ('{text[start:end]}') for the agent"
+    return _skipped(text, low, skipped)
 
-    def __init__(self) -> None:
-        self.active: list[_Hit] = []
-        self.held: list[_Hit] = []
-        self.edits: list[_Hit] = []
-        self.skipped: list[_Hit] = []
 
-
-def _scan(text: str) -> _Found:
-    """One left-to-right pass over the events of a line, clause by clause."""
-    found = _Found()
+def _scan(text: str, found: list[Event]) -> tuple[list[_Hit], list[_Hit], list[_Hit], list[_Hit]]:
+    """Sort a line's keywords, clause by clause, into active, held, edits and skipped."""
+    active: list[_Hit] = []
+    held: list[_Hit] = []
+    edits: list[_Hit] = []
+    skipped: list[_Hit] = []
     cue: tuple[str, str] | None = None  # (rule, cue words) in force in this clause
     content = ""
     pending: list[_Hit] = []  # this clause's keywords, until a cue after them puts them off
-    for start, end, group in events(lowered(text)):
+    for start, end, group in found:
         if group in KINDS:
             if cue is not None:
-                found.held.append((group, start, end, *cue))
+                held.append((group, start, end, *cue))
             elif content:
-                found.skipped.append(("content", start, end, "content", content))
+                skipped.append(("content", start, end, "content", content))
             else:
                 pending.append((group, start, end, "", ""))
         elif group == "edit":
             if cue is None or cue[0] != "negated":
-                found.edits.append((group, start, end, "", ""))
+                edits.append((group, start, end, "", ""))
         elif group == "stop":
-            found.active += pending
+            active += pending
             cue, content, pending = None, "", []
         elif group == "content":
             content = text[start:end]
         elif group in ("quote", "phrase"):
-            found.skipped.append((group, start, end, group, ""))
+            skipped.append((group, start, end, group, ""))
         else:  # a cue: "neg" and "wait" act forwards, "later" backwards, "both" both ways
             words = text[start:end]
             if group != "later":
                 cue = ("negated" if group == "neg" else "deferred", words)
             if group in ("later", "both"):
-                found.held += [(k, s, e, "deferred", words) for k, s, e, _, _ in pending]
+                held += [(k, s, e, "deferred", words) for k, s, e, _, _ in pending]
                 pending = []
-    found.active += pending
-    return found
-
-
-def _decide(text: str, found: _Found) -> tuple[str, Kind, int, int, str]:
-    """The rule, kind, deciding span and note for a scanned line."""
-    if found.active:
-        kind, start, end, _, _ = min(found.active, key=_position)
-        edit = found.edits[0] if found.edits else None
-        if edit is None or (kind == "upload" and edit[1] > start):
-            return "keyword", kind, start, end, _ASKS[kind]  # type: ignore[return-value]
-        verb, word = text[edit[1] : edit[2]], text[start:end]
-        return "edit", "chat", edit[1], edit[2], f"an edit ('{verb}') goes first; '{word}' waits"
-    if found.held:
-        _, start, end, rule, cue = min(found.held, key=_position)
-        verb = "negates" if rule == "negated" else "puts off"
-        return rule, "chat", start, end, f"'{cue}' {verb} '{text[start:end]}'"
-    if found.edits:
-        _, start, end, _, _ = found.edits[0]
-        return "edit", "chat", start, end, f"an edit ('{text[start:end]}') for the agent"
-    return _skipped(text, found.skipped)
+    return active + pending, held, edits, skipped
 
 
 def _position(hit: _Hit) -> int:
     return hit[1]
 
 
-def _skipped(text: str, skipped: list[_Hit]) -> tuple[str, Kind, int, int, str]:
-    low = lowered(text)
+def _skipped(text: str, low: str, skipped: list[_Hit]) -> _Decision:
     for group, start, end, _, marker in skipped:
         words = text[start:end]
         if group == "content":
             return "content", "chat", start, end, f"'{words}' is text for the video ('{marker}')"
         if group == "phrase":
             return "phrase", "chat", start, end, f"'{words}' is part of the video, not a request"
-        inner = events(low[start + 1 : end - 1], keywords_only=True)
+        inner = keywords(low[start + 1 : end - 1])
         if inner:
             first, last, _ = inner[0]
             word = text[start + 1 + first : start + 1 + last]
@@ -250,4 +293,4 @@ def _skipped(text: str, skipped: list[_Hit]) -> tuple[str, Kind, int, int, str]:
     alone = ALONE.match(low)
     if alone is not None:
         return "keyword", "state", *alone.span(1), _ASKS["state"]
-    return "default", "chat", -1, -1, "no action asked for: a chat turn for the agent"
+    return "default", "chat", -1, -1, ""

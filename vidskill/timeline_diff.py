@@ -13,67 +13,8 @@ from collections.abc import Hashable, Sequence
 from math import gcd
 
 from vidskill.timeline_model import Draft, Segment, Track
-from vidskill.timeline_text import (
-    describe,
-    is_chinese,
-    seconds,
-    segment_name,
-    track_labels,
-    volume_of,
-    words,
-)
-
-_EN = {
-    "created": "New timeline with no tracks yet",
-    "added_track": "Added track: {what}",
-    "removed_track": "Removed track: {what}",
-    "duration": "Duration: {old} → {new}",
-    "canvas": "Canvas: {old} → {new}",
-    "title": "Project title: {old} → {new}",
-    "volume": "{label} volume: {old} → {new}",
-    "text": "{label} text: {old} → {new}",
-    "music": "Music: {old} → {new}",
-    "source": "{label}: {old} → {new}",
-    "reordered": "{label}: order changed: {old} → {new}",
-    "added": "{label}: added {what} ({range})",
-    "removed": "{label}: removed {what} ({range})",
-    "moved": "{label}: {what} now {new} (was {old})",
-    "retimed": "{label}: timing of {count} segments changed",
-    "field": "{label}: {what} {field}: {old} → {new}",
-    "fields": "{label}: {field}: {old} → {new} ({count} segments)",
-    "range": "{start}-{end}s",
-    "unknown": "unknown",
-    "default": "default",
-    "motion": "motion",
-    "transition": "transition",
-    "position": "position",
-}
-
-_ZH = {
-    "created": "新建时间轴，暂无轨道",
-    "added_track": "新增轨道：{what}",
-    "removed_track": "删除轨道：{what}",
-    "duration": "时长：{old} → {new}",
-    "canvas": "画布：{old} → {new}",
-    "title": "项目标题：{old} → {new}",
-    "volume": "{label}音量：{old} → {new}",
-    "text": "{label}文字：{old} → {new}",
-    "music": "音乐：{old} → {new}",
-    "source": "{label}：{old} → {new}",
-    "reordered": "{label}：顺序调整：{old} → {new}",
-    "added": "{label}：新增 {what}（{range}）",
-    "removed": "{label}：删除 {what}（{range}）",
-    "moved": "{label}：{what} 改为 {new}（原为 {old}）",
-    "retimed": "{label}：{count} 个片段的时间已调整",
-    "field": "{label}：{what} 的{field}：{old} → {new}",
-    "fields": "{label}：{field}：{old} → {new}（{count} 个片段）",
-    "range": "{start}-{end}秒",
-    "unknown": "未知",
-    "default": "默认",
-    "motion": "运动效果",
-    "transition": "转场",
-    "position": "位置",
-}
+from vidskill.timeline_text import describe, seconds, segment_name, track_labels, volume_of
+from vidskill.timeline_words import change_words, words
 
 _FIELDS = ("motion", "transition", "position")
 _RETIMED_AFTER = 2
@@ -81,7 +22,7 @@ _RETIMED_AFTER = 2
 
 def diff(old: Draft | None, new: Draft, lang: str = "en") -> list[str]:
     """Human-readable changes from `old` to `new`; `None` means everything is new."""
-    table = _ZH if is_chinese(lang) else _EN
+    table = change_words(lang)
     new_labels = track_labels(new, lang)
     if old is None:
         added = [
@@ -102,27 +43,32 @@ def diff(old: Draft | None, new: Draft, lang: str = "en") -> list[str]:
         table["added_track"].format(what=describe(new.tracks[j], new_labels[j], lang))
         for j in added_ix
     ]
+    names = _distinct(new_labels, table)
     for i, j in sorted(pairs, key=lambda pair: pair[1]):
-        lines += _track_changes(old.tracks[i], new.tracks[j], new_labels[j], table, lang)
+        lines += _track_changes(old.tracks[i], new.tracks[j], names[j], table, lang)
     return list(dict.fromkeys(lines))
+
+
+def _distinct(labels: Sequence[str], table: dict[str, str]) -> list[str]:
+    """Labels that name one track each: a shared label gets the track's number."""
+    counts = Counter(labels)
+    return [
+        table["track_number"].format(label=label, number=index) if counts[label] > 1 else label
+        for index, label in enumerate(labels, start=1)
+    ]
 
 
 def _draft_changes(old: Draft, new: Draft, table: dict[str, str], lang: str) -> list[str]:
     lines: list[str] = []
-    unit = words(lang)["seconds"]
+    unit, quote = words(lang)["seconds"], words(lang)["quote"]
     if old.end_ms != new.end_ms:
-        old_s, new_s = (
-            unit.format(value=seconds(old.end_ms)),
-            unit.format(value=seconds(new.end_ms)),
-        )
-        lines.append(table["duration"].format(old=old_s, new=new_s))
+        before, after = (unit.format(value=seconds(d.end_ms)) for d in (old, new))
+        lines.append(table["duration"].format(old=before, new=after))
     if (old.width, old.height) != (new.width, new.height):
         lines.append(table["canvas"].format(old=_canvas(old, table), new=_canvas(new, table)))
     if old.title != new.title:
-        quote = words(lang)["quote"]
-        lines.append(
-            table["title"].format(old=quote.format(old.title), new=quote.format(new.title))
-        )
+        before, after = quote.format(old.title), quote.format(new.title)
+        lines.append(table["title"].format(old=before, new=after))
     return lines
 
 
@@ -237,7 +183,7 @@ def _segment_lines(
     numbered = len(new.segments) > 1
     for i, j in sorted(pairs, key=lambda pair: pair[1]):
         before, after = old.segments[i], new.segments[j]
-        name = f"{label} {j + 1}" if numbered else label
+        name = table["numbered"].format(label=label, number=j + 1) if numbered else label
         lines += _content_line(before, after, new, name, table, lang)
         if retimed and (before.start_ms, before.end_ms) != (after.start_ms, after.end_ms):
             moves.append(_move_line(before, after, label, table, lang))

@@ -1,10 +1,10 @@
 """A proportional text drawing of a draft's tracks, for the terminal.
 
-    0s      2s      4s      6s      8s      10s
-    +-------+-------+-------+-------+-------+
-    Video [city timelapse                   ]
-    BGM   [Lo-fi 35%                        ]
-    Title ["Urban Dreams"]
+          0s              5s             10s
+          +---------------+----------------+
+    Video [city timelapse                 ]
+    BGM   [Lo-fi 35%                      ]
+    Title ["Urban ]
 
 One row per track under a time ruler; each segment is a box as wide as its share of the total
 time (at least one column), named as the summary names it. Wide (CJK) characters count as two
@@ -16,7 +16,8 @@ from __future__ import annotations
 import unicodedata
 
 from vidskill.timeline_model import Draft, Segment, Track
-from vidskill.timeline_text import is_chinese, seconds, segment_name, track_labels, words
+from vidskill.timeline_text import seconds, segment_name, track_labels
+from vidskill.timeline_words import is_chinese, words
 
 MIN_WIDTH = 32
 MAX_WIDTH = 400
@@ -37,7 +38,7 @@ def draw(draft: Draft, width: int = 72, lang: str = "en") -> str:
     indent = " " * (label_width + 1)
     ruler = _ruler(total, cells, words(lang)["seconds"])
     rows = [
-        _pad(label, label_width) + " " + _bar(track, total, cells, lang)
+        (_pad(label, label_width) + " " + _bar(track, total, cells, lang)).rstrip()
         for track, label in zip(draft.tracks, labels, strict=True)
     ]
     return "\n".join([indent + ruler[0], indent + ruler[1], *rows])
@@ -46,10 +47,11 @@ def draw(draft: Draft, width: int = 72, lang: str = "en") -> str:
 def _bar(track: Track, total: int, cells: int, lang: str) -> str:
     row = [" "] * cells
     for segment in track.segments:
+        # Both ends round down, so back-to-back segments get back-to-back boxes.
         start = min(segment.start_ms * cells // total, cells - 1)
-        end = min(max(-(-segment.end_ms * cells // total), start + 1), cells)
+        end = min(max(segment.end_ms * cells // total, start + 1), cells)
         _paint(row, start, _box(_name(segment, track, lang), end - start))
-    return "".join(row).rstrip()
+    return "".join(row)
 
 
 def _name(segment: Segment, track: Track, lang: str) -> str:
@@ -79,13 +81,16 @@ def _columns(text: str, size: int) -> list[str]:
 
 
 def _paint(row: list[str], start: int, columns: list[str]) -> None:
-    row[start : start + len(columns)] = columns
-    # A wide character cut in half by a later segment becomes a space, not a broken glyph.
-    for index, cell in enumerate(row):
-        orphan = cell == "" and (index == 0 or _char_width(row[index - 1]) != 2)
-        halved = _char_width(cell) == 2 and (index + 1 >= len(row) or row[index + 1] != "")
-        if orphan or halved:
-            row[index] = " "
+    end = start + len(columns)
+    row[start:end] = columns
+    # A wide character cut in half at either edge of the new box becomes a space.
+    for index in (start - 1, end):
+        if 0 <= index < len(row):
+            cell = row[index]
+            orphan = cell == "" and (index == 0 or _char_width(row[index - 1]) != 2)
+            halved = _char_width(cell) == 2 and (index + 1 >= len(row) or row[index + 1] != "")
+            if orphan or halved:
+                row[index] = " "
 
 
 def _ruler(total: int, cells: int, unit: str) -> tuple[str, str]:

@@ -135,6 +135,9 @@ def find_draft(obj: object) -> object:
 def _unwrap_once(obj: Mapping[object, object]) -> object | None:
     if isinstance(obj.get("data"), Mapping | str) and {"code", "success", "message"} & set(obj):
         return obj["data"]
+    if "draft" in obj and obj["draft"] is None:
+        # A session with no draft yet: an empty timeline, not the state read as a draft.
+        return {}
     for key in ("state", "draft"):
         if isinstance(obj.get(key), Mapping | str):
             return obj[key]

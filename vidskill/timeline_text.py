@@ -26,80 +26,11 @@ from __future__ import annotations
 import re
 
 from vidskill.timeline_model import Draft, Segment, Track
-
-_EN = {
-    "summary": "{header} {items}",
-    "header": "Timeline ({count} {noun}):",
-    "track": "track",
-    "tracks": "tracks",
-    "none": "empty",
-    "item": "{label}: {content} {range}",
-    "item_empty": "{label}: empty",
-    "range": "({start}-{end}s)",
-    "range_volume": "({start}-{end}s, {volume}%)",
-    "seconds": "{value}s",
-    "sep": ", ",
-    "more": "{items} +{rest} more",
-    "quote": '"{}"',
-    "untitled": "untitled",
-    "color": "colour",
-    "video": "Video",
-    "overlay": "Overlay",
-    "logo_overlay": "Logo overlay",
-    "bgm": "BGM",
-    "voiceover": "Voiceover",
-    "audio": "Audio",
-    "title": "Title",
-    "captions": "Captions",
-    "lower_third": "Lower third",
-    "text": "Text",
-    "unknown": "Track",
-    "unknown_tt": "Track (type {tt})",
-}
-
-_ZH = {
-    "summary": "{header}{items}",
-    "header": "时间轴（{count} 条{noun}）：",
-    "track": "轨道",
-    "tracks": "轨道",
-    "none": "空",
-    "item": "{label}：{content}{range}",
-    "item_empty": "{label}：空",
-    "range": "（{start}-{end}秒）",
-    "range_volume": "（{start}-{end}秒，{volume}%）",
-    "seconds": "{value}秒",
-    "sep": "、",
-    "more": "{items} 等 {total} 项",
-    "quote": "“{}”",
-    "untitled": "未命名",
-    "color": "纯色",
-    "video": "视频",
-    "overlay": "叠加层",
-    "logo_overlay": "Logo 叠加层",
-    "bgm": "背景音乐",
-    "voiceover": "配音",
-    "audio": "音频",
-    "title": "标题",
-    "captions": "字幕",
-    "lower_third": "人名条",
-    "text": "文字",
-    "unknown": "轨道",
-    "unknown_tt": "轨道（类型 {tt}）",
-}
+from vidskill.timeline_words import words
 
 _AUDIO_ROLES = {"bgm": "bgm", "voiceover": "voiceover", "clip": "audio"}
 _TEXT_STYLES = {"title": "title", "caption": "captions", "lower_third": "lower_third"}
 _SPACES = re.compile(r"\s+")
-
-
-def is_chinese(lang: str) -> bool:
-    """True for a Chinese language code ("zh", "zh-CN", "zh-TW", ...)."""
-    return lang.lower().startswith("zh")
-
-
-def words(lang: str) -> dict[str, str]:
-    """The phrase table for a language code (Chinese for "zh…", else English)."""
-    return _ZH if is_chinese(lang) else _EN
 
 
 def seconds(ms: int) -> str:

@@ -11,6 +11,7 @@ what they mean in `translators_match`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from vidskill.translators_match import ActionKind, Hit
@@ -90,12 +91,13 @@ _SENTENCE_END = re.compile(r"[.!?。！？\n]")
 
 def translate(text: str) -> Translation:
     """Replace the GUI instructions in a backend reply by what the runtime does, with actions."""
-    spans = _spans(text)
+    sentences = _Sentences(text)
     pieces: list[str] = []
     actions: list[Action] = []
     position = 0
-    for span in spans:
-        pieces += [text[position : span.start], span.keep, _render(span.hit, _language(text, span))]
+    for span in _spans(text, sentences):
+        language = sentences.language(max(span.start, span.end - 1))
+        pieces += [text[position : span.start], span.keep, _render(span.hit, language)]
         source = text[span.start : span.end].strip()
         actions.append(Action(span.hit.kind, span.hit.detail, source))
         position = span.end
@@ -103,34 +105,54 @@ def translate(text: str) -> Translation:
     return Translation("".join(pieces), _unique(actions))
 
 
-def _spans(text: str) -> list[_Span]:
+class _Sentences:
+    """Where the sentences of a text begin and end, and their language, each found once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+        self.languages: dict[int, str] = {}
+
+    def start(self, position: int) -> int:
+        """Where the sentence holding `position` begins."""
+        index = bisect_right(self.ends, position)
+        return self.ends[index - 1] if index else 0
+
+    def language(self, position: int) -> str:
+        """ "zh" when the sentence is mostly Chinese (quoted labels aside), else "en"."""
+        start = self.start(position)
+        if start not in self.languages:
+            index = bisect_right(self.ends, position)
+            end = self.ends[index] if index < len(self.ends) else len(self.text)
+            sentence = _QUOTED.sub("", self.text[start:end])
+            han = len(_HAN.findall(sentence))
+            chinese = han and han >= len(_LATIN_WORD.findall(sentence))
+            self.languages[start] = "zh" if chinese else "en"
+        return self.languages[start]
+
+
+def _spans(text: str, sentences: _Sentences) -> list[_Span]:
     """Non-overlapping matches, earlier rules first, in text order."""
     taken: list[_Span] = []
+    starts: list[int] = []
+    # The first start of each action kind in each sentence, for soft rules to give way to.
+    first: dict[tuple[int, str], int] = {}
     for rule in RULES:
         for match in rule.pattern.finditer(text):
             start, end = match.span()
-            if end == start or any(start < s.end and s.start < end for s in taken):
+            index = bisect_right(starts, start)
+            if end == start or (index and taken[index - 1].end > start):
+                continue
+            if index < len(taken) and taken[index].start < end:
                 continue
             hit = rule.build(match)
-            if hit is None or (rule.soft and _said(text, taken, start, hit)):
+            key = (sentences.start(start), hit.kind) if hit else (0, "")
+            if hit is None or (rule.soft and first.get(key, start) < start):
                 continue
-            taken.append(_Span(start, end, match.groupdict().get("pre") or "", hit))
-    return sorted(taken, key=lambda span: span.start)
-
-
-def _said(text: str, taken: list[_Span], start: int, hit: Hit) -> bool:
-    """True when an action of the hit's kind was already found earlier in the same sentence."""
-    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    return any(s.hit.kind == hit.kind and sentence_start <= s.start < start for s in taken)
-
-
-def _language(text: str, span: _Span) -> str:
-    """Chinese when the sentence holding the span is mostly Chinese (quoted labels aside)."""
-    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, span.start)]
-    after = _SENTENCE_END.search(text, span.end)
-    sentence = _QUOTED.sub("", text[before[-1] if before else 0 : after.end() if after else None])
-    han = len(_HAN.findall(sentence))
-    return "zh" if han and han >= len(_LATIN_WORD.findall(sentence)) else "en"
+            taken.insert(index, _Span(start, end, match.groupdict().get("pre") or "", hit))
+            starts.insert(index, start)
+            first[key] = min(first.get(key, start), start)
+    return taken
 
 
 def _render(hit: Hit, lang: str) -> str:

@@ -113,7 +113,8 @@ def unquote(label: str) -> str:
 
 def imperative(match: re.Match[str]) -> bool:
     """True when the match starts where an instruction can start (not after "a", "the", ...)."""
-    before = match.string[: match.start()].rstrip()
+    # A short window is enough to find the previous word, and keeps long texts linear.
+    before = match.string[max(0, match.start() - 48) : match.start()].rstrip()
     word = re.search(r"([A-Za-z']+)$", before)
     return word is None or word.group(1).lower() not in _NOT_IMPERATIVE
 
@@ -122,9 +123,14 @@ def _group(match: re.Match[str], name: str) -> str:
     return (match.groupdict().get(name) or "").strip()
 
 
-def _purpose(match: re.Match[str]) -> str:
-    text = _group(match, "purpose")
-    return re.sub(r"^(?:即可|就可以|就能|可以|来|以便|以|并且|并|后|然后|再)+", "", text).strip()
+_ZH_LINK = re.compile(r"^(?:即可|就可以|就能|可以|来|以便|以|并且|并|后|然后|再|就)+")
+_ZH_FILLER = re.compile(r"^(?:就?行了?|就?好了?|了|吧|啦|哦)?$")
+
+
+def _purpose(match: re.Match[str], name: str = "purpose") -> str:
+    """What the instruction was for, without the linking words ("即可下载视频" -> "下载视频")."""
+    text = _ZH_LINK.sub("", _group(match, name)).strip()
+    return "" if _ZH_FILLER.match(text) else text
 
 
 def _target(match: re.Match[str], label: str, default: ActionKind, element: str = "") -> Hit:
@@ -200,7 +206,7 @@ def on_export(match: re.Match[str]) -> Hit | None:
     """You can (now) export / download: the export workflow."""
     if not _group(match, "lead") or not imperative(match):
         return None
-    verb = "download" if _group(match, "verb").lower() in ("download", "下载") else "export"
+    verb = "download" if _group(match, "verb").lower() == "download" else "export"
     return Hit("export", obj=_group(match, "obj"), verb=verb)
 
 
@@ -280,7 +286,9 @@ def on_zh_drag(match: re.Match[str]) -> Hit | None:
 def on_zh_preview(match: re.Match[str]) -> Hit | None:
     """在时间轴预览 / 查看时间轴: show the timeline."""
     obj = _group(match, "obj")
-    return Hit("show_timeline", obj="" if obj in ("", "一下", "效果如何") else obj)
+    if _ZH_LINK.match(obj) or obj in ("一下", "效果如何"):
+        return Hit("show_timeline", purpose=_purpose(match, "obj"))
+    return Hit("show_timeline", obj=obj)
 
 
 def on_zh_credits(match: re.Match[str]) -> Hit | None:

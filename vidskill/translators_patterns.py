@@ -182,7 +182,7 @@ RULES: tuple[Rule, ...] = (
         r"review|top\s+up|recharge|refill|buy|purchase|upgrade|get))(?![A-Za-z-])"
         r"(?:\s+(?P<det>(?i:your|the|more|some|extra|my|a)))?"
         rf"\s+(?P<label>(?i:{_CREDIT_WORD}))(?![A-Za-z])(?:\s*(?:/|&|(?i:or|and))\s*"
-        rf"(?i:{_CREDIT_WORD})(?![A-Za-z]))*(?P<noun>\s+(?i:page|settings|section|tab|panel|"
+        rf"(?i:{_CREDIT_WORD})(?![A-Za-z])){{0,3}}(?P<noun>\s+(?i:page|settings|section|tab|panel|"
         rf"details|dashboard|balance))?{_WHERE}{_PURPOSE}{_END}",
         on_credits,
     ),

@@ -41,5 +41,5 @@ def describe(intent: Intent) -> str:
     if intent.kind == "upload" and intent.text:
         head += f"; then send {intent.text!r}"
     why = intent.why
-    where = f" [{why.start}:{why.end}]" if why.start >= 0 else ""
+    where = f" {why.keyword!r} at {why.start}-{why.end}" if why.start >= 0 else ""
     return f"{head}\n  why: {why.rule}{where}: {why.note}"

@@ -15,13 +15,25 @@ DEFAULT_PORT = 8765
 # flag -> (ServerConfig field or quirk, type, help)
 _TUNING: dict[str, tuple[str, Any, str]] = {
     "--seed": ("seed", int, "seed for every random quirk (default 0)"),
-    "--gui-speak": ("gui_speak", float, "share of replies given as GUI instructions (0-1)"),
-    "--silent-share": ("silent_share", float, "share of edits that end with no text (0-1)"),
-    "--heartbeat": ("heartbeat_s", float, "seconds between keep-alives while tools run"),
+    "--gui-speak": (
+        "gui_speak",
+        float,
+        "share of replies given as GUI instructions (0-1, default 0)",
+    ),
+    "--silent-share": (
+        "silent_share",
+        float,
+        "share of edits that end with no text (0-1, default 0.3)",
+    ),
+    "--heartbeat": (
+        "heartbeat_s",
+        float,
+        "seconds between keep-alives while tools run (default 10)",
+    ),
     "--drop-after": ("drop_after", int, "cut every chat stream after N events"),
     "--token-lifetime": ("token_lifetime_s", float, "anonymous token lifetime in seconds"),
     "--slow-tools": ("slow_tools_s", float, "extra seconds each tool call takes"),
-    "--anon-cap": ("anon_cap", int, "new anonymous tokens per address per hour"),
+    "--anon-cap": ("anon_cap", int, "new anonymous tokens per address per hour (default 100)"),
     "--render-workers": ("render_workers", int, "render worker processes"),
 }
 

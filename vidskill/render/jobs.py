@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -25,6 +26,8 @@ _POLL_S = 1.0
 
 def _work(conn: Connection) -> None:
     """A worker process: render each job it is sent until told to stop."""
+    # Ctrl-C in a terminal reaches the whole process group; the parent decides when to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError):
         os.nice(_NICENESS)
     from vidskill.render.pipeline import render
@@ -190,9 +193,11 @@ class RenderQueue:
 
 
 def _stop(worker: _Worker) -> None:
-    with contextlib.suppress(OSError):
-        worker.conn.send(None)
-    worker.process.join(timeout=5)
+    """Ask an idle worker to stop; a busy one is stopped at once (its job is failed)."""
+    if worker.job is None:
+        with contextlib.suppress(OSError):
+            worker.conn.send(None)
+        worker.process.join(timeout=5)
     if worker.process.is_alive():
         worker.process.kill()
         worker.process.join(timeout=5)

@@ -8,9 +8,12 @@ under a temporary name and renamed when complete, so a failed render leaves noth
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
+import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
@@ -76,6 +79,76 @@ def _preflight(timeline: Timeline, req: RenderRequest) -> None:
         raise RenderError(f"the output folder does not exist: {parent}")
 
 
+class _AudioFeed:
+    """Mixes and encodes audio on its own thread, kept a little ahead of the video."""
+
+    def __init__(self, mixer: Mixer, encoder: Encoder) -> None:
+        self.mixer, self.encoder = mixer, encoder
+        self.targets: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self.asked = 0
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="render-audio", daemon=True)
+        self.thread.start()
+
+    def until(self, sample: int) -> None:
+        """Ask for the mix to be encoded up to `sample` (raises what the thread ran into)."""
+        if self.error is not None:
+            raise self.error
+        sample = min(sample, self.mixer.total)
+        if sample >= self.asked + AUDIO_BLOCK or sample == self.mixer.total > self.asked:
+            self.asked = sample
+            self.targets.put(sample)
+
+    def _run(self) -> None:
+        done = 0
+        try:
+            while (target := self.targets.get()) is not None:
+                while done < target:
+                    size = min(AUDIO_BLOCK, target - done)
+                    self.encoder.write_audio(self.mixer.block(size))
+                    done += size
+        except BaseException as exc:  # re-raised on the rendering thread
+            self.error = exc
+
+    def stop(self) -> None:
+        """Stop the thread without finishing the mix."""
+        self.targets.put(None)
+        self.thread.join()
+
+    def finish(self) -> None:
+        """Encode the rest of the mix and wait for the thread."""
+        self.until(self.mixer.total)
+        self.targets.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+_cv2_lock = threading.Lock()
+_cv2_users = 0
+_cv2_threads = 0
+
+
+@contextlib.contextmanager
+def _one_cv2_thread() -> Iterator[None]:
+    """Our own pool draws frames in parallel; OpenCV's inner threads would only contend."""
+    global _cv2_users, _cv2_threads
+    import cv2
+
+    with _cv2_lock:
+        if _cv2_users == 0:
+            _cv2_threads = cv2.getNumThreads()
+            cv2.setNumThreads(1)
+        _cv2_users += 1
+    try:
+        yield
+    finally:
+        with _cv2_lock:
+            _cv2_users -= 1
+            if _cv2_users == 0:
+                cv2.setNumThreads(_cv2_threads)
+
+
 def _encode(
     timeline: Timeline, req: RenderRequest, settings: Settings, path: str, progress: Progress
 ) -> None:
@@ -83,11 +156,14 @@ def _encode(
     encoder = Encoder(path, settings)
     compositor = Compositor(timeline, req.assets, out)
     mixer = Mixer(timeline, req.assets)
+    audio = _AudioFeed(mixer, encoder)
     try:
-        with ThreadPoolExecutor(COMPOSERS, thread_name_prefix="render-compose") as pool:
-            _frames(timeline, compositor, encoder, mixer, pool, progress)
+        with _one_cv2_thread(), ThreadPoolExecutor(COMPOSERS, "render-compose") as pool:
+            _frames(timeline, compositor, encoder, audio, pool, progress)
+        audio.finish()
         encoder.finish()
     except BaseException:
+        audio.stop()
         encoder.abort()
         raise
     finally:
@@ -99,7 +175,7 @@ def _frames(
     timeline: Timeline,
     compositor: Compositor,
     encoder: Encoder,
-    mixer: Mixer,
+    audio: _AudioFeed,
     pool: ThreadPoolExecutor,
     progress: Progress,
 ) -> None:
@@ -108,7 +184,7 @@ def _frames(
         np.empty((compositor.out[1] * 3 // 2, width), np.uint8) for _ in range(DEPTH)
     ]
     window: deque[Future[Frame]] = deque()
-    audio_total, audio_done, queued, shown = mixer.total, 0, 0, -1
+    queued, shown = 0, -1
     for index in range(total):
         while queued < total and len(window) < DEPTH:
             window.append(pool.submit(compositor.compose, compositor.job(queued), spare.pop()))
@@ -116,11 +192,7 @@ def _frames(
         yuv = window.popleft().result()
         encoder.write_video(yuv)
         spare.append(yuv)
-        wanted = min(audio_total, round((index + 1) * SAMPLE_RATE / FPS) + AUDIO_BLOCK)
-        while audio_done < wanted:
-            size = min(AUDIO_BLOCK, audio_total - audio_done)
-            encoder.write_audio(mixer.block(size))
-            audio_done += size
+        audio.until(round((index + 1) * SAMPLE_RATE / FPS) + AUDIO_BLOCK)
         percent = (index + 1) * 100 // total
         if percent != shown:
             shown = percent

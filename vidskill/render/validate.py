@@ -102,13 +102,15 @@ def _canvas(meta: Fields) -> tuple[int, int]:
 
 
 def _check_counts(tracks: Sequence[Any]) -> None:
-    count = len(tracks)
-    for track in tracks:
-        if isinstance(track, Mapping) and isinstance(track.get("sg"), list):
-            count += len(track["sg"])
-    if count > MAX_SEGMENTS:
+    segments = sum(
+        len(track["sg"])
+        for track in tracks
+        if isinstance(track, Mapping) and isinstance(track.get("sg"), list)
+    )
+    if max(segments, len(tracks)) > MAX_SEGMENTS:
         raise DraftRejected(
-            f"the draft has too many tracks and segments ({count}); the limit is {MAX_SEGMENTS}"
+            f"the draft has {segments} segments in {len(tracks)} tracks; "
+            f"the limit is {MAX_SEGMENTS} of each"
         )
 
 

@@ -105,28 +105,27 @@ class Accounts:
     ) -> AnonymousGrant:
         user = acc.user_for_client(conn, client_id)
         valid = acc.valid_anonymous_token(conn, user.user_id, now) if user else None
-        if user is not None and valid is not None:
-            nonce, expires_at = valid
-        else:
+        if user is None or valid is None:
             self._check_cap(conn, address, now)
             if user is None:
                 user = acc.create_user(conn, "anonymous", now, client_id=client_id)
                 acc.grant(conn, user.user_id, self.config.anon_credits, "welcome", now)
-            nonce, expires_at = secrets.token_hex(16), now + self.config.quirks.token_lifetime_s
-            token = derive_token(self.secret, client_id, nonce)
-            acc.add_token(
-                conn,
-                hash_token(token),
-                user.user_id,
-                "anonymous",
-                now,
-                nonce=nonce,
-                expires_at=expires_at,
-            )
-            acc.record_anonymous_issue(conn, address, now)
+            valid = self._issue(conn, user.user_id, client_id, address, now)
+        nonce, expires_at = valid
         token = derive_token(self.secret, client_id, nonce)
         credits = acc.balance(conn, user.user_id).available
         return AnonymousGrant(token, user.user_id, expires_at, credits)
+
+    def _issue(
+        self, conn: sqlite3.Connection, user_id: str, client_id: str, address: str, now: float
+    ) -> tuple[str, float]:
+        nonce, expires_at = secrets.token_hex(16), now + self.config.quirks.token_lifetime_s
+        token_hash = hash_token(derive_token(self.secret, client_id, nonce))
+        acc.add_token(
+            conn, token_hash, user_id, "anonymous", now, nonce=nonce, expires_at=expires_at
+        )
+        acc.record_anonymous_issue(conn, address, now)
+        return nonce, expires_at
 
     def _check_cap(self, conn: sqlite3.Connection, address: str, now: float) -> None:
         window = self.config.anon_cap_window_s

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import anyio.to_thread
 import httpx
@@ -14,10 +15,23 @@ import httpx
 from vidskill.server.auth import Accounts
 from vidskill.server.config import ServerConfig, check_quirks
 from vidskill.server.renders import Renders
+from vidskill.server.storage import remove_partials
 from vidskill.server.store import Database
+from vidskill.server.toolbox import PARTIAL_WAV
 from vidskill.server.turns import RunTurn, TurnRunner, release_interrupted
 
 log = logging.getLogger("vidskill.server")
+
+
+def sweep_partials(media_dir: Path) -> None:
+    """Delete the half-written files a killed server left in session folders."""
+    if not media_dir.is_dir():
+        return
+    for folder in media_dir.iterdir():
+        if folder.is_dir():
+            remove_partials(folder)
+            for leftover in folder.glob(f"*{PARTIAL_WAV}"):
+                leftover.unlink(missing_ok=True)
 
 
 @dataclass
@@ -57,6 +71,7 @@ class Backend:
 
     async def start(self) -> None:
         """Repair what a dead server left behind, then start tracking renders."""
+        await anyio.to_thread.run_sync(sweep_partials, self.config.media_dir)
         released = await self.db.write(release_interrupted, self.clock())
         resumed = await self.renders.recover()
         if released or resumed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, cast
 
 import anyio.to_thread
@@ -14,6 +15,7 @@ from vidskill.server.backend import Backend
 from vidskill.server.store_accounts import User
 
 _PARSE_IN_THREAD = 256 * 1024  # parsing megabytes of JSON would stall the event loop
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def backend_of(request: Request) -> Backend:
@@ -32,13 +34,25 @@ async def read_json(request: Request, limit: int, *, optional: bool = False) -> 
         return {}
     try:
         if len(body) > _PARSE_IN_THREAD:
-            value = await anyio.to_thread.run_sync(json.loads, bytes(body))
+            value = await anyio.to_thread.run_sync(parse_json, bytes(body))
         else:
-            value = json.loads(body)
+            value = parse_json(bytes(body))
     except (ValueError, RecursionError):
         raise envelope.bad_request("the request body is not valid JSON") from None
     if not isinstance(value, dict):
         raise envelope.bad_request("the request body must be a JSON object")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(body: bytes) -> Any:
+    """Strict JSON: no NaN or Infinity, and no lone surrogates that could not be stored."""
+    value = json.loads(body, parse_constant=_no_constant)
+    if _SURROGATE.search(body):
+        json.dumps(value, ensure_ascii=False).encode("utf-8")  # raises on a lone surrogate
     return value
 
 

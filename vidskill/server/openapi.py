@@ -5,28 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from vidskill import __version__
+from vidskill.server.openapi_schemas import obj, ref, schemas
 
 JSON = "application/json"
-_REF = "#/components/schemas/"
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": _REF + name}
-
-
-def _obj(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": props}
-    if required:
-        schema["required"] = list(required)
-    return schema
 
 
 def _envelope(data: str) -> dict[str, Any]:
-    return _obj(
+    return obj(
         {
             "code": {"type": "integer", "const": 0},
             "message": {"type": "string"},
-            "data": _ref(data),
+            "data": ref(data),
         },
         ("code", "message", "data"),
     )
@@ -50,7 +39,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         422: "Draft rejected (3002)",
         429: "Rate limited (Retry-After)",
     }
-    return {str(s): _json(_ref("Error"), names[s]) for s in statuses}
+    return {str(s): _json(ref("Error"), names[s]) for s in statuses}
 
 
 def _op(
@@ -60,12 +49,13 @@ def _op(
     *,
     auth: bool = True,
     body: dict[str, Any] | None = None,
+    body_required: bool = True,
     params: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": summary, "responses": {"200": ok, **_errors(*errors)}}
     op["security"] = [{"bearer": []}] if auth else []
     if body is not None:
-        op["requestBody"] = {"required": True, "content": body}
+        op["requestBody"] = {"required": body_required, "content": body}
     if params:
         op["parameters"] = params
     return op
@@ -76,6 +66,11 @@ def _binary(description: str, media_type: str) -> dict[str, Any]:
         "description": description,
         "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
     }
+
+
+def _stream(description: str) -> dict[str, Any]:
+    # No schema: the events are described in PROTOCOL.md §3, one JSON object per `data:` line.
+    return {"description": description, "content": {"text/event-stream": {}}}
 
 
 def _path_param(name: str) -> dict[str, Any]:
@@ -95,121 +90,8 @@ _CLIENT_ID = {
     "name": "X-Client-Id",
     "in": "header",
     "required": False,
-    "schema": {"type": "string", "maxLength": 64},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[!-~]+$"},
 }
-
-
-def _schemas() -> dict[str, Any]:
-    num = {"type": ["number", "null"]}
-    integer = {"type": ["integer", "null"]}
-    string = {"type": "string"}
-    return {
-        "Error": _obj(
-            {"code": {"type": "integer"}, "message": string, "data": {"type": "object"}},
-            ("code", "message"),
-        ),
-        "AnonymousToken": _obj(
-            {
-                "token": string,
-                "user_id": string,
-                "credits": {"type": "integer"},
-                "expires_at": string,
-            },
-            ("token", "user_id", "credits", "expires_at"),
-        ),
-        "NewSession": _obj({"task_name": string, "language": string}),
-        "Session": _obj(
-            {"task_id": string, "session_id": string, "user_id": string},
-            ("task_id", "session_id", "user_id"),
-        ),
-        "Credits": _obj(
-            {
-                "available": {"type": "integer"},
-                "frozen": {"type": "integer"},
-                "total": {"type": "integer"},
-            },
-            ("available", "frozen", "total"),
-        ),
-        "Asset": _obj(
-            {
-                "id": string,
-                "filename": string,
-                "file_type": {"enum": ["image", "video", "audio", "text"]},
-                "url": string,
-                "cdn_url": string,
-                "size": {"type": "integer"},
-                "width": integer,
-                "height": integer,
-                "duration": num,
-            },
-            ("id", "filename", "file_type", "url", "size"),
-        ),
-        "Uploaded": _obj(
-            {
-                "files": {"type": "array", "items": _ref("Asset")},
-                "session_state_applied": {"type": "boolean"},
-            },
-            ("files",),
-        ),
-        "UrlUpload": _obj(
-            {
-                "urls": {"type": "array", "items": string, "minItems": 1, "maxItems": 20},
-                "source_type": string,
-            },
-            ("urls",),
-        ),
-        "State": _obj(
-            {
-                "session_id": string,
-                "task_id": string,
-                "state": _obj(
-                    {
-                        "draft": {"type": "object"},
-                        "video_infos": {"type": "array", "items": _ref("Asset")},
-                        "generated_media": {"type": "array", "items": _ref("Asset")},
-                        "canvas_config": {"type": "object"},
-                    },
-                    ("draft", "video_infos", "generated_media", "canvas_config"),
-                ),
-            },
-            ("session_id", "task_id", "state"),
-        ),
-        "RenderRequest": _obj(
-            {
-                "id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"},
-                "sessionId": string,
-                "draft": {"type": "object"},
-                "output": _obj(
-                    {"format": {"enum": ["mp4"]}, "quality": {"enum": ["high", "preview"]}}
-                ),
-            },
-            ("id", "sessionId", "draft"),
-        ),
-        "RenderStatus": _obj(
-            {
-                "id": string,
-                "status": {"enum": ["pending", "processing", "completed", "failed"]},
-                "progress": {"type": "integer", "minimum": 0, "maximum": 100},
-                "poll_after_ms": {"type": "integer"},
-                "error": string,
-                "output": _obj({"url": string, "duration": num, "size": integer}),
-            },
-            ("id", "status", "progress"),
-        ),
-        "Health": _obj({"status": string, "version": string}),
-        "RunRequest": _obj(
-            {
-                "app_name": string,
-                "user_id": string,
-                "session_id": string,
-                "new_message": _obj(
-                    {"parts": {"type": "array", "items": _obj({"text": string})}}, ("parts",)
-                ),
-                "streaming": {"type": "boolean"},
-            },
-            ("session_id", "new_message"),
-        ),
-    }
 
 
 def _paths() -> dict[str, Any]:
@@ -219,15 +101,22 @@ def _paths() -> dict[str, Any]:
         name: _json(_envelope(name), "ok")
         for name in ("AnonymousToken", "Session", "Credits", "Uploaded", "State", "Health")
     }
-    status = _json(_ref("RenderStatus"), "the job (no envelope)")
+    status = _json(ref("RenderStatus"), "the job (no envelope)")
     multipart = {
         "multipart/form-data": {
-            "schema": _obj(
-                {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+            "schema": obj(
+                {
+                    "files": {
+                        "type": "array",
+                        "items": {"type": "string", "format": "binary"},
+                        "minItems": 1,
+                        "maxItems": 20,
+                    }
+                },
                 ("files",),
             )
         },
-        JSON: {"schema": _ref("UrlUpload")},
+        JSON: {"schema": ref("UrlUpload")},
     }
     return {
         "/api/auth/anonymous-token": {
@@ -244,7 +133,8 @@ def _paths() -> dict[str, Any]:
                 "Create a task with a session",
                 ok["Session"],
                 (400, 401),
-                body={JSON: {"schema": _ref("NewSession")}},
+                body={JSON: {"schema": ref("NewSession")}},
+                body_required=False,
                 params=_SKILL_HEADERS,
             )
         },
@@ -266,7 +156,7 @@ def _paths() -> dict[str, Any]:
                 "Submit a render",
                 status,
                 (400, 401, 402, 404, 409, 413, 422),
-                body={JSON: {"schema": _ref("RenderRequest")}},
+                body={JSON: {"schema": ref("RenderRequest")}},
                 params=_SKILL_HEADERS,
             )
         },
@@ -292,9 +182,9 @@ def _paths() -> dict[str, Any]:
         "/run_sse": {
             "post": _op(
                 "Run one chat turn",
-                _binary("ADK events", "text/event-stream"),
+                _stream("ADK events"),
                 (400, 401, 403, 404),
-                body={JSON: {"schema": _ref("RunRequest")}},
+                body={JSON: {"schema": ref("RunRequest")}},
             )
         },
         "/api/health": {"get": _op("Health check", ok["Health"], (), auth=False)},
@@ -312,7 +202,7 @@ def document() -> dict[str, Any]:
         },
         "paths": _paths(),
         "components": {
-            "schemas": _schemas(),
+            "schemas": schemas(),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

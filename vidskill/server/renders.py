@@ -12,6 +12,7 @@ import asyncio
 import dataclasses
 import logging
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -42,14 +43,16 @@ class Renders:
         self.config = config
         self.clock = clock
         self._queue: Any = None
+        self._queue_lock = threading.Lock()
         self._active: dict[str, sr.RenderRow] = {}
 
     def _render_queue(self) -> Any:
-        if self._queue is None:
-            from vidskill import render  # worker processes start only when a render is asked
+        with self._queue_lock:
+            if self._queue is None:
+                from vidskill import render  # worker processes start only when a render is asked
 
-            self._queue = render.RenderQueue(workers=self.config.render_workers)
-        return self._queue
+                self._queue = render.RenderQueue(workers=self.config.render_workers)
+            return self._queue
 
     async def submit(
         self,
@@ -111,7 +114,9 @@ class Renders:
     async def _sync(self, row: sr.RenderRow) -> sr.RenderRow:
         status = await anyio.to_thread.run_sync(self._queue.poll, row.job_key)
         fields: dict[str, Any] = {"status": status.state, "progress": int(status.progress)}
-        if status.state == "completed":
+        if status.state == "completed" and status.result is None:
+            fields.update(status="failed", error="the renderer gave no result")
+        elif status.state == "completed":
             fields.update(progress=100, duration=status.result.duration_s, size=status.result.size)
         elif status.state == "failed":
             fields["error"] = status.error or "the render failed"

@@ -10,6 +10,8 @@ from vidskill.server import agent
 from vidskill.server.store import Database
 from vidskill.server.store_sessions import AssetRow, add_asset, new_id
 
+PARTIAL_WAV = ".part.wav"  # a voiceover still being written; swept at start-up
+
 
 class SessionToolbox:
     """Tools bound to one session; each tool's output is registered as a generated asset."""
@@ -30,7 +32,7 @@ class SessionToolbox:
         asset_id = new_id("a")
         filename = f"voiceover_{secrets.token_hex(3)}.wav"
         path = self.media_dir / f"{asset_id}.wav"
-        tmp = path.with_name(f"{asset_id}.part.wav")
+        tmp = path.with_name(f"{asset_id}{PARTIAL_WAV}")
         duration = tts.synthesize(text, language, str(tmp))
         tmp.replace(path)  # only a complete file is ever listed as an asset
         row = AssetRow(

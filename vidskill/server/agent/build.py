@@ -9,6 +9,7 @@ from vidskill.server.agent.draft import (
     AUDIO,
     MOODS,
     MUSIC_PREFIX,
+    SHOWN_TEXT,
     TEXT,
     VIDEO,
     Draft,
@@ -123,7 +124,7 @@ def with_title(draft: Draft, text: str) -> Draft:
     length = min(TITLE_MS, draft.d)
     if length <= 0 or not text.strip():
         return draft
-    meta = {"text": text, "style": "title", "position": "center"}
+    meta = {"text": text.strip()[:SHOWN_TEXT], "style": "title", "position": "center"}
     return put_track(draft, new_track(draft, TEXT, "Title", [{"s": 0, "d": length, "m": meta}]))
 
 
@@ -132,7 +133,11 @@ def with_captions(
 ) -> Draft:
     """The draft with a captions track; each caption is (start ms, length ms, text)."""
     segs = [
-        {"s": s, "d": d, "m": {"text": text, "style": "caption", "position": position}}
+        {
+            "s": s,
+            "d": d,
+            "m": {"text": text.strip()[:SHOWN_TEXT], "style": "caption", "position": position},
+        }
         for s, d, text in texts
         if d > 0 and text.strip()
     ]

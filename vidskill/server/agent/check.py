@@ -18,6 +18,7 @@ from vidskill.server.agent.draft import (
     MUSIC_PREFIX,
     ROLES,
     STYLES,
+    TEXT_LIMIT,
     TEXT_POSITIONS,
     TRANSITIONS,
 )
@@ -86,6 +87,20 @@ def _ms(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+def _check_head(track: Mapping[str, Any], where: str) -> list[str]:
+    """What is wrong with a track's type, name and segment list."""
+    tt, meta = track.get("tt"), track.get("m")
+    if tt not in (0, 1, 7):
+        return [f"{where}: tt {tt!r} is not 0, 1 or 7"]
+    if not isinstance(meta, Mapping) or not isinstance(meta.get("name"), str):
+        return [f"{where}: m.name is missing"]
+    if not isinstance(track.get("sg"), list):
+        return [f"{where}: sg is not a list"]
+    if tt == 1 and "volume" in meta and not _percent(meta["volume"]):
+        return [f"{where}: volume {meta['volume']!r} is not 0-100"]
+    return []
+
+
 def _check_track(
     track: Mapping[str, Any],
     where: str,
@@ -94,27 +109,18 @@ def _check_track(
     seg_ids: set[str],
     ends: list[int],
 ) -> list[str]:
-    tt = track.get("tt")
-    meta = track.get("m")
-    segs = track.get("sg")
-    if tt not in (0, 1, 7):
-        return [f"{where}: tt {tt!r} is not 0, 1 or 7"]
-    if not isinstance(meta, Mapping) or not isinstance(meta.get("name"), str):
-        return [f"{where}: m.name is missing"]
-    if not isinstance(segs, list):
-        return [f"{where}: sg is not a list"]
-    problems: list[str] = []
-    if tt == 1 and "volume" in meta and not _percent(meta["volume"]):
-        problems.append(f"{where}: volume {meta['volume']!r} is not 0-100")
+    problems = _check_head(track, where)
+    if problems:
+        return problems
     start = 0
-    for j, seg in enumerate(segs):
+    for j, seg in enumerate(track["sg"]):
         spot = f"{where} segment {j + 1}"
         if not isinstance(seg, Mapping):
             problems.append(f"{spot} is not an object")
             continue
         problems += _unique(seg.get("id"), seg_ids, spot)
         problems += _check_times(seg, spot, start if is_main else None, ends)
-        problems += _check_seg_meta(int(tt), seg.get("m"), spot, is_main, known)
+        problems += _check_seg_meta(int(track["tt"]), seg.get("m"), spot, is_main, known)
         if isinstance(seg.get("s"), int) and isinstance(seg.get("d"), int):
             start = seg["s"] + seg["d"]
     return problems
@@ -190,6 +196,8 @@ def _check_text(meta: Mapping[str, Any], spot: str) -> list[str]:
     problems = []
     if not isinstance(meta.get("text"), str) or not meta["text"].strip():
         problems.append(f"{spot}: no text")
+    elif len(meta["text"]) > TEXT_LIMIT:
+        problems.append(f"{spot}: text longer than {TEXT_LIMIT} characters")
     if _bad_choice(meta, "style", STYLES):
         problems.append(f"{spot}: style {meta['style']!r}")
     if _bad_choice(meta, "position", TEXT_POSITIONS):

@@ -30,6 +30,8 @@ TEXT_POSITIONS = ("top", "center", "bottom")
 MIN_DURATION_MS = 1000
 MAX_DURATION_MS = 10 * 60 * 1000
 MAX_SEGMENTS = 2000
+TEXT_LIMIT = 500  # characters in one text segment, as the renderer takes them
+SHOWN_TEXT = 200  # what the agent writes itself into one text segment
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,7 @@ def text_segments(draft: Draft, style: str) -> list[tuple[Track, Seg]]:
         for track in draft.t
         if track.tt == TEXT
         for seg in track.sg
-        if seg.m.get("style", "caption") == style
+        if seg.m.get("style", "title") == style
     ]
 
 

@@ -12,7 +12,7 @@ from vidskill.server.agent.layout import allocate, rearrange
 from vidskill.server.agent.media import is_logo_name
 from vidskill.server.agent.model import AgentAsset
 from vidskill.server.agent.replies import say
-from vidskill.server.agent.step import Context, Step, call
+from vidskill.server.agent.step import Context, Step, call, refused
 
 
 def is_card(seg: Seg) -> bool:
@@ -70,26 +70,19 @@ def reorder(
     """Move, swap, reverse or remove pictures; captions and voices move with their picture."""
     items, lang = pictures(draft), ctx.language
     if not items:
-        return Step(draft, (call("reorder", {}, ok=False),), notes=(say("no_pictures", lang),))
+        return refused(draft, "reorder", {}, say("no_pictures", lang))
     wanted = _indexes(edit)
     spots = [_position(i, len(items)) for i in wanted]
     bad = next((w for w, s in zip(wanted, spots, strict=True) if s is None), None)
     if bad is not None:
-        return Step(
-            draft,
-            (call("reorder", {"index": bad}, ok=False),),
-            notes=(say("bad_index", lang, n=len(items), i=bad),),
+        return refused(
+            draft, "reorder", {"index": bad}, say("bad_index", lang, n=len(items), i=bad)
         )
     if isinstance(edit, ops.RemoveItem) and len(items) == 1:
-        return Step(
-            draft, (call("reorder", {"op": "remove"}, ok=False),), notes=(say("keep_one", lang),)
-        )
+        return refused(draft, "reorder", {"op": "remove"}, say("keep_one", lang))
     order, said = _rearranged(edit, list(items), [s for s in spots if s is not None], lang)
-    record = call(
-        "reorder",
-        {"op": type(edit).__name__.lower()},
-        order=[str(s.m.get("src", s.id)) for s in order],
-    )
+    sources = [str(s.m.get("src", s.id)) for s in order]
+    record = call("reorder", {"op": type(edit).__name__.lower()}, order=sources)
     if [s.id for s in order] == [s.id for s in items]:
         return Step(draft, (record,))
     card = end_card(draft)
@@ -151,40 +144,50 @@ def _logo_asset(draft: Draft, ctx: Context) -> AgentAsset | None:
 def logo(edit: ops.Logo, draft: Draft, ctx: Context) -> Step:
     """Put the logo at the end or in a corner, or take it away."""
     lang, asset = ctx.language, _logo_asset(draft, ctx)
-    record = call("set_logo", {"place": edit.place, "corner": edit.corner})
+    args = {"place": edit.place, "corner": edit.corner}
     if asset is None and edit.place != "remove":
-        return Step(
-            draft, (replace(record, response={"ok": False}),), notes=(say("no_logo", lang),)
-        )
-    total, card, overlays = draft.d, end_card(draft), _overlays(draft)
+        return refused(draft, "set_logo", args, say("no_logo", lang))
+    record = call("set_logo", args)
+    card, overlays = end_card(draft), _overlays(draft)
     if edit.place == "end" and card is not None and not overlays:
         return Step(draft, (record,))
-    bare = drop_tracks(draft, (t.id for t in overlays))
-    if card is not None:
-        bare = rearrange(bare, _first_plain(_resized(pictures(bare), total)))
+    bare = _without_logo(draft)
     if edit.place == "remove" or asset is None:
         return Step(bare, (record,), (say("logo_removed", lang),) if bare != draft else ())
     if not pictures(bare):
-        return Step(
-            draft, (replace(record, response={"ok": False}),), notes=(say("no_pictures", lang),)
-        )
+        return refused(draft, "set_logo", args, say("no_pictures", lang))
     if edit.place == "end":
-        return Step(_with_card(bare, asset, total), (record,), (say("logo_end", lang),))
+        return Step(_with_card(bare, asset, draft.d), (record,), (say("logo_end", lang),))
+    if card is None and _same_overlay(overlays, edit.corner):
+        return Step(draft, (record,))
+    corner = say(f"corner.{edit.corner}", lang)
+    return Step(
+        _with_corner(bare, asset, edit.corner),
+        (record,),
+        (say("logo_corner", lang, corner=corner),),
+    )
+
+
+def _without_logo(draft: Draft) -> Draft:
+    """The draft with no logo overlay and no end card, the pictures filling the time."""
+    bare = drop_tracks(draft, (t.id for t in _overlays(draft)))
+    if end_card(draft) is None:
+        return bare
+    return rearrange(bare, _first_plain(_resized(pictures(bare), draft.d)))
+
+
+def _with_corner(draft: Draft, asset: AgentAsset, corner: str) -> Draft:
+    """The draft with the logo over the whole video in a corner."""
     meta = {
         "src": asset.id,
         "name": "Logo",
         "kind": "image",
         "fit": "contain",
-        "position": edit.corner,
+        "position": corner,
         "scale": 0.15,
         "opacity": 1.0,
     }
-    out = put_track(bare, new_track(bare, VIDEO, "Logo", [{"s": 0, "d": total, "m": meta}]))
-    if out == draft or (overlays and _same_overlay(overlays, edit.corner) and card is None):
-        return Step(draft, (record,))
-    return Step(
-        out, (record,), (say("logo_corner", lang, corner=say(f"corner.{edit.corner}", lang)),)
-    )
+    return put_track(draft, new_track(draft, VIDEO, "Logo", [{"s": 0, "d": draft.d, "m": meta}]))
 
 
 def _same_overlay(overlays: list[Track], corner: str) -> bool:

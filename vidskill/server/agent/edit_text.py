@@ -6,8 +6,10 @@ from dataclasses import replace
 
 from vidskill.server.agent import build, ops
 from vidskill.server.agent.draft import (
+    SHOWN_TEXT,
     TEXT,
     Draft,
+    Seg,
     new_track,
     put_track,
     text_segments,
@@ -20,28 +22,23 @@ from vidskill.server.agent.step import Context, Step, call
 
 def set_title(edit: ops.SetTitle, draft: Draft, ctx: Context) -> Step:
     """Change the title text, adding a title when there is none."""
-    titles = text_segments(draft, "title")
-    text = (
-        edit.text or str(draft.m.get("title") or "").strip() or say("title.slideshow", ctx.language)
-    )
+    titles = {seg.id for _, seg in text_segments(draft, "title")}
+    named = str(draft.m.get("title") or "").strip() or say("title.slideshow", ctx.language)
+    text = (edit.text or named)[:SHOWN_TEXT]
     record = call("set_text", {"style": "title", "text": text})
-    if edit.text is None and titles:
-        return Step(draft, (record,))
-    if (
-        titles
-        and all(seg.m.get("text") == text for _, seg in titles)
-        and draft.m.get("title") == text
-    ):
-        return Step(draft, (record,))
     out = replace(draft, m={**draft.m, "title": text})
-    if titles:
-        for track, seg in titles:
-            current = next(t for t in out.t if t.id == track.id)
-            segs = tuple(s.meta(text=text) if s.id == seg.id else s for s in current.sg)
-            out = put_track(out, replace(current, sg=segs))
-    else:
+    if not titles:
         out = build.with_title(out, text)
+    elif edit.text is not None:
+        tracks = (replace(t, sg=tuple(_retitled(seg, titles, text) for seg in t.sg)) for t in out.t)
+        out = replace(out, t=tuple(tracks))
+    if out == draft or (edit.text is None and titles):
+        return Step(draft, (record,))
     return Step(out, (record,), (say("title_set", ctx.language, text=text),))
+
+
+def _retitled(seg: Seg, titles: set[str], text: str) -> Seg:
+    return seg.meta(text=text) if seg.id in titles else seg
 
 
 def remove_title(edit: ops.RemoveTitle, draft: Draft, ctx: Context) -> Step:
@@ -66,7 +63,8 @@ def add_caption(edit: ops.AddCaption, draft: Draft, ctx: Context) -> Step:
     taken = any(
         seg.m.get("position", "bottom") == "bottom" for _, seg in text_segments(draft, "caption")
     )
-    meta = {"text": edit.text, "style": "caption", "position": "top" if taken else "bottom"}
+    text = edit.text[:SHOWN_TEXT]
+    meta = {"text": text, "style": "caption", "position": "top" if taken else "bottom"}
     track = new_track(draft, TEXT, "Caption", [{"s": 0, "d": draft.d, "m": meta}])
     record = call("add_text", {"style": "caption", "text": edit.text})
     return Step(

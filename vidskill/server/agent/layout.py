@@ -84,7 +84,7 @@ def attachments(draft: Draft) -> dict[str, tuple[str, int]]:
 
 def _follows(track: Track, seg: Seg, host: Seg) -> bool:
     if track.tt == TEXT:
-        return seg.m.get("style", "caption") != "title" and seg.end <= host.end
+        return seg.m.get("style", "title") != "title" and seg.end <= host.end
     return track.tt == AUDIO and seg.m.get("role") == "voiceover" and seg.end <= host.end
 
 

@@ -226,7 +226,7 @@ RULES: list[tuple[str, Builder]] = [
     ),
     (r"\b(?:hard|jump|straight)\s+cuts?\b|硬切|直接切换", _fixed_transition("none")),
     (
-        r"\bmore\s+(?:dynamic|lively|movement|motion)\b|\bdynamic\b|\blivelier\b|动感一?点|更有动感|更动感|动起来",
+        r"\bmore\s+(?:dynamic|lively|movement|motion)\b|\bdynamic\b|\blivelier\b|动感一?点|更有动感|更动感",
         _fixed_motion("dynamic"),
     ),
     (

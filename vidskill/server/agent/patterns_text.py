@@ -18,14 +18,15 @@ _ZH_END = r"(?=然后|并且|再把|再|，|。|；|！|？|[,.;!?\n]|$)"
 _NOT_TITLE = re.compile(r"caption|subtitle|text|overlay|\band\b|字幕|文字|和", FLAGS)
 _NOT_CAPTION = re.compile(r"title|\band\b|标题|和", FLAGS)
 _REPLACE = re.compile(r"change|replace|set|update|edit|rewrite|改成|改为|换成|修改|替换", FLAGS)
+_TRIM = " \t'\"“”‘’:："
 
 
 def quoted(found: Found) -> str | None:
     """The quoted or free text the rule captured, trimmed."""
     for name in ("q1", "q2", "q3", "q4", "q5", "q6", "q7", "u"):
         value = found.group(name)
-        if value and value.strip(" \t'\"“”‘’"):
-            return value.strip(" \t'\"“”‘’")[:200]
+        if value and value.strip(_TRIM):
+            return value.strip(_TRIM)[:200]
     return None
 
 
@@ -171,7 +172,7 @@ RULES: list[tuple[str, Builder]] = [
     ),
     (rf"\btitle\s*[:：]\s*(?P<u>[^{_OPEN}.;!?,\n]+?){_EN_END}", _title),
     (
-        rf"(?:标题|片名)(?:文字)?\s*(?:改成|改为|换成|设为|设置为|叫做?|是|[:：])\s*"
+        rf"(?:标题|片名)(?:文字)?\s*(?:(?:改成|改为|换成|设为|设置为|叫做?|是)\s*[:：]?|[:：])\s*"
         rf"(?P<u>[^{_OPEN}，。；！？,.;!?\n]+?){_ZH_END}",
         _title,
     ),

@@ -54,8 +54,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     "done": ("Done: {changes}.", "好的，{changes}。"),
     "also": ("Also: {changes}.", "另外，{changes}。"),
     "duration": ("set the length to {duration}", "时长改为{duration}"),
-    "duration_voice": ("set the length to {duration}, as short as the voiceover allows",
-                       "时长改为{duration}（配音至少需要这么长）"),
+    "duration_voice": (
+        "set the length to {duration}, as short as the voiceover allows",
+        "时长改为{duration}（配音至少需要这么长）",
+    ),
     "aspect.9:16": ("switched to vertical 9:16", "改成了竖屏9:16"),
     "aspect.1:1": ("switched to square 1:1", "改成了方形1:1"),
     "aspect.16:9": ("switched to landscape 16:9", "改成了横屏16:9"),

@@ -27,6 +27,7 @@ from vidskill.server.agent.draft import (
     ROLES,
     STYLES,
     TEXT,
+    TEXT_LIMIT,
     TEXT_POSITIONS,
     TRANSITIONS,
     VIDEO,
@@ -93,7 +94,7 @@ _SOUND: dict[str, Check] = {
     "src": _text,
 }
 _WORDS: dict[str, Check] = {
-    "text": _text,
+    "text": lambda v: _text(v) and len(v) <= TEXT_LIMIT,
     "style": _one_of(STYLES),
     "position": _one_of(TEXT_POSITIONS),
     "color": _color,

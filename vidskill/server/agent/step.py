@@ -34,3 +34,8 @@ class Step:
 def call(name: str, args: Mapping[str, Any], **response: Any) -> ToolCall:
     """A tool call record with a small response."""
     return ToolCall(name=name, args=dict(args), response={"ok": True, **response})
+
+
+def refused(draft: Draft, name: str, args: Mapping[str, Any], note: str) -> Step:
+    """A step that could not be done: the draft unchanged, the call marked failed, and why."""
+    return Step(draft, (call(name, args, ok=False),), notes=(note,))

@@ -28,7 +28,13 @@ def run_turn(turn: TurnInput, toolbox: Toolbox) -> TurnResult:
 
 
 def _refused(language: str) -> TurnResult:
-    return TurnResult(None, (), sentences([say("unknown", language), say("help", language)], language), False, False)
+    return TurnResult(
+        None,
+        (),
+        sentences([say("unknown", language), say("help", language)], language),
+        False,
+        False,
+    )
 
 
 def _known(turn: TurnInput, result: TurnResult) -> set[str]:
@@ -50,9 +56,7 @@ def plan_turn(turn: TurnInput, toolbox: Toolbox) -> TurnResult:
     if request.create is not None:
         return _create(request.create, request.edits, ctx)
     if not request.edits:
-        return TurnResult(
-            None, (), f"{say('unknown', turn.language)} {say('help', turn.language)}", False, False
-        )
+        return _refused(turn.language)
     if draft is None or not has_video:
         only_help = all(isinstance(e, ops.Help) for e in request.edits)
         return TurnResult(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vidskill.server.agent import build, ops
-from vidskill.server.agent.draft import CANVASES, MAX_DURATION_MS, Draft, aspect_of, empty_draft
+from vidskill.server.agent.draft import MAX_DURATION_MS, Draft, empty_draft
 from vidskill.server.agent.layout import allocate
 from vidskill.server.agent.media import is_portrait, product_name
 from vidskill.server.agent.model import AgentAsset
@@ -214,43 +214,41 @@ def _dress(draft: Draft, plan: Plan, language: str, shares: list[int]) -> Draft:
 
 
 def _parts(plan: Plan, draft: Draft, ctx: Context) -> list[str]:
+    """What the new video holds, phrase by phrase, for the reply."""
     lang = ctx.language
-    images = sum(1 for a in plan.pictures if a.file_type == "image")
-    clips = len(plan.pictures) - images
-    parts = (
-        [say("part.photo", lang) if images == 1 else say("part.photos", lang, n=images)]
-        if images
-        else []
-    )
-    parts += [say("part.clips", lang, n=clips)] if clips else []
-    motion = {"product": "part.motion", "promo": "part.motion", "animated": "part.smooth"}.get(
-        plan.workflow
-    )
-    if plan.workflow == "animated" and len(plan.pictures) == 1:
-        motion = "part.gentle"
-    parts += [say(motion, lang)] if motion else []
-    parts += [say("part.crossfades", lang)] if len(plan.pictures) > 1 else []
-    parts += (
-        [say("part.logo", lang)]
-        if plan.logo is not None and len(draft.main.sg if draft.main else ()) > len(plan.pictures)
-        else []
-    )
-    if plan.voice is not None:
-        cut = (plan.voice.duration or 0) * 1000 > draft.d
-        key = "part.voice_cut" if cut else "part.voice_asset"
-        parts.append(say(key, lang, name=plan.voice.filename, duration=duration(draft.d, lang)))
-    if isinstance(plan.music, AgentAsset):
-        parts.append(say("part.own_music", lang, name=plan.music.filename))
-    elif plan.music is not None:
-        parts.append(
-            say("part.music", lang, mood=say(f"mood.{plan.music}", lang), volume=plan.music_volume)
-        )
+    parts = _picture_parts(plan, draft, lang) + _sound_parts(plan, draft, lang)
     parts += [say("part.title", lang, text=plan.title)] if plan.title else []
     parts += [say("part.captions", lang)] if plan.captions else []
     return parts
 
 
-def canvas_name(draft: Draft) -> str:
-    """The canvas as "1920x1080"."""
-    width, height = CANVASES[aspect_of(draft)]
-    return f"{width}x{height}"
+def _picture_parts(plan: Plan, draft: Draft, lang: str) -> list[str]:
+    images = sum(1 for a in plan.pictures if a.file_type == "image")
+    clips = len(plan.pictures) - images
+    parts = [say("part.photo", lang) if images == 1 else say("part.photos", lang, n=images)]
+    parts = (parts if images else []) + ([say("part.clips", lang, n=clips)] if clips else [])
+    motion = _MOTION_PARTS.get(plan.workflow)
+    if plan.workflow == "animated" and len(plan.pictures) == 1:
+        motion = "part.gentle"
+    parts += [say(motion, lang)] if motion else []
+    parts += [say("part.crossfades", lang)] if len(plan.pictures) > 1 else []
+    has_card = draft.main is not None and len(draft.main.sg) > len(plan.pictures)
+    return parts + ([say("part.logo", lang)] if has_card else [])
+
+
+_MOTION_PARTS = {"product": "part.motion", "promo": "part.motion", "animated": "part.smooth"}
+
+
+def _sound_parts(plan: Plan, draft: Draft, lang: str) -> list[str]:
+    parts = []
+    if plan.voice is not None:
+        key = (
+            "part.voice_cut" if (plan.voice.duration or 0) * 1000 > draft.d else "part.voice_asset"
+        )
+        parts.append(say(key, lang, name=plan.voice.filename, duration=duration(draft.d, lang)))
+    if isinstance(plan.music, AgentAsset):
+        parts.append(say("part.own_music", lang, name=plan.music.filename))
+    elif plan.music is not None:
+        mood = say(f"mood.{plan.music}", lang)
+        parts.append(say("part.music", lang, mood=mood, volume=plan.music_volume))
+    return parts

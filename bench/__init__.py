@@ -1,0 +1,1 @@
+"""vidskill's benchmarks, one module per area (`python -m bench.router`, ...)."""

@@ -1,0 +1,39 @@
+"""`vidskill chat [--skill X] [--local | --api URL] [--resume] [--lang CODE]`: the chat REPL.
+
+Nothing heavy is imported until the command runs: the engine and the HTTP client then, and the
+local backend (server, PyAV, numpy) only with `--local`, by `vidskill.connect`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Declare the arguments of `vidskill chat`."""
+    parser.add_argument("--skill", metavar="NAME|PATH", help="bundled skill name, folder or file")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--local", action="store_true", help="use the embedded local backend (its data persists)"
+    )
+    where.add_argument("--api", metavar="URL", help="backend URL (default: NEMO_API_URL, skill)")
+    parser.add_argument(
+        "--resume", action="store_true", help="continue the last project of this skill and backend"
+    )
+    parser.add_argument("--lang", metavar="CODE", help="language of vidskill's messages (en, zh)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Chat until the user leaves."""
+    asyncio.run(chat(args))
+    return 0
+
+
+async def chat(args: argparse.Namespace) -> None:
+    """Connect as the options say and run the chat on this terminal (or over stdin)."""
+    from vidskill.connect import ConnectOptions, connect
+    from vidskill.repl.app import run_chat
+
+    async with connect(ConnectOptions.from_args(args)) as engine:
+        await run_chat(engine, resume=bool(args.resume))
