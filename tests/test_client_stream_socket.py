@@ -12,7 +12,7 @@ import pytest
 from client_fake import SKILL_HEADERS
 
 from vidskill.client import ApiClient, Text, Timeouts, TokenStore
-from vidskill.errors import StreamDroppedError
+from vidskill.errors import NetworkError, StreamDroppedError
 
 EVENT = b'data: {"type": "text", "content": "hi"}\n\n'
 Behaviour = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -117,3 +117,32 @@ async def _wait_for_close(
 ) -> None:
     await reader.read()
     stream.client_left.set()
+
+
+async def test_a_backend_that_never_answers_a_rest_call_times_out() -> None:
+    """A server that accepts the connection and says nothing gives a NetworkError, not a hang."""
+    accepted = asyncio.Event()
+
+    async def swallow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.set()
+        await reader.read()
+        writer.close()
+
+    server = await asyncio.start_server(swallow, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    env = {**os.environ, "NEMO_TOKEN": "socket-test-token"}
+    try:
+        async with httpx.AsyncClient(timeout=None) as http:
+            api = ApiClient(
+                http,
+                base_url=url,
+                skill_headers=SKILL_HEADERS,
+                tokens=TokenStore(url, env=env),
+                timeouts=Timeouts(read=0.3),
+            )
+            with pytest.raises(NetworkError) as caught:
+                await asyncio.wait_for(api.credits(), 10)
+        assert accepted.is_set()
+        assert url in str(caught.value)
+    finally:
+        server.close()

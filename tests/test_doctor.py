@@ -14,10 +14,11 @@ import pytest
 from conftest import DATA
 from servers import live_server
 
-from vidskill import cli, doctor
+from vidskill import cli
 from vidskill import skill as skills
 from vidskill.client import Secret, Token, TokenStore
 from vidskill.client.network import public_url
+from vidskill.commands import doctor as doctor_command
 
 BROKEN = DATA / "broken_skills"
 DEFECTS: list[dict[str, Any]] = json.loads((DATA / "doctor_defects.json").read_text("utf-8"))
@@ -51,7 +52,9 @@ def test_every_seeded_defect_has_a_folder_and_a_row() -> None:
 
 
 @pytest.mark.parametrize("case", DEFECTS, ids=[d["folder"] for d in DEFECTS])
-def test_seeded_defect_is_reported(case: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+def test_seeded_defect_is_reported(
+    case: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     code, report = run_doctor(capsys, "--skill", str(BROKEN / case["folder"]), "--offline")
     wanted = sorted((level, check) for level, check in case["problems"])
     assert problems(report["findings"]) == wanted
@@ -75,7 +78,7 @@ def test_unreadable_file_is_a_frontmatter_failure(tmp_path: Path) -> None:
     folder = tmp_path / "latin1"
     folder.mkdir()
     (folder / "SKILL.md").write_bytes(b"---\nname: caf\xe9\n---\n")
-    findings = doctor.examine(folder / "SKILL.md", {}, shutil.which, None)
+    findings = doctor_command.examine(folder / "SKILL.md", {}, shutil.which, None)
     assert [(f.level, f.check) for f in findings] == [("fail", "frontmatter")]
     assert "not UTF-8" in findings[0].message
 
@@ -99,7 +102,7 @@ def free_port() -> int:
 def test_local_backend_down_is_a_failure() -> None:
     url = f"http://127.0.0.1:{free_port()}"
     with httpx.Client(trust_env=False) as client:
-        finding = doctor.probe_backend(url, client)
+        finding = doctor_command.probe_backend(url, client)
     assert (finding.level, finding.check) == ("fail", "backend")
     assert "vidskill serve" in finding.fix
 
@@ -119,7 +122,7 @@ def refuse(request: httpx.Request) -> httpx.Response:
 )
 def test_hosted_backend_probe(handler: Any, level: str, says: str) -> None:
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
-        finding = doctor.probe_backend(skills.HOSTED_API, client)
+        finding = doctor_command.probe_backend(skills.HOSTED_API, client)
     assert finding.level == level and says in finding.message
 
 
@@ -136,10 +139,10 @@ def test_token_from_environment_is_never_shown(
 
 def test_token_cached_and_none(private_home: Path) -> None:
     env = {"HOME": str(private_home), "XDG_CONFIG_HOME": str(private_home / ".config")}
-    assert "no token yet" in doctor.token_state(skills.HOSTED_API, env).message
+    assert "no token yet" in doctor_command.token_state(skills.HOSTED_API, env).message
     later = datetime.now(UTC) + timedelta(days=1)
     store = TokenStore(public_url(skills.HOSTED_API), env=env)
     store.save(Token(Secret("tok-cached-0123456789"), user_id="anon_1", expires_at=later))
-    finding = doctor.token_state(skills.HOSTED_API, env)
+    finding = doctor_command.token_state(skills.HOSTED_API, env)
     assert finding.message == "a cached anonymous token is still valid"
     assert "tok-cached" not in json.dumps(finding.to_json())

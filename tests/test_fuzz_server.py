@@ -140,11 +140,21 @@ def _typed(
         items = _typed(schema.get("items", {}), doc, ids, "")
         return st.lists(items, min_size=schema.get("minItems", 0), max_size=5)
     simple = {
-        "string": st.text(min_size=schema.get("minLength", 0), max_size=80),
+        "string": _string(schema),
         "integer": st.integers(schema.get("minimum"), schema.get("maximum")) | st.integers(),
         "boolean": st.booleans(),
     }
     return simple.get(str(kind), any_json())
+
+
+def _string(schema: dict[str, Any]) -> st.SearchStrategy[str]:
+    text = st.text(min_size=schema.get("minLength", 0), max_size=80)
+    pattern = schema.get("pattern")
+    if pattern is None:
+        return text
+    return text | st.from_regex(pattern, fullmatch=pattern.startswith("^")).filter(
+        lambda v: len(v) <= schema.get("maxLength", 1000)
+    )
 
 
 def _object(
@@ -263,30 +273,37 @@ def _body(op: dict[str, Any], t: Target) -> st.SearchStrategy[tuple[bytes | None
     return st.one_of(options)
 
 
-@st.composite
-def calls(draw: st.DrawFn, t: Target) -> Call:
-    """A request to one of the document's operations, or to nowhere, with random trimmings."""
+def calls(t: Target) -> st.SearchStrategy[Call]:
+    """Requests to the document's operations (or to nowhere) with random trimmings."""
     ops = [
-        (path, method.upper(), op)
+        (path, method.upper(), _body(op, t))
         for path, ops in t.doc["paths"].items()
         for method, op in ops.items()
     ]
-    template, method, op = draw(st.sampled_from(ops))
-    if draw(st.integers(0, 9)) == 0:
-        method = draw(st.sampled_from(METHODS))
-    path = template
-    for name in ("session_id", "asset_id", "render_id"):
-        value = draw(
-            st.sampled_from(t.ids[name]) | st.sampled_from(HOSTILE_TEXT) | st.text(max_size=60)
-        )
-        path = path.replace("{" + name + "}", quote(value, safe=""))
-    if draw(st.integers(0, 19)) == 0:
-        path = "/" + quote(draw(st.text(max_size=30)))
-    headers = draw(_headers())
-    content, files, ctype = draw(_body(op, t))
-    if ctype and "Content-Type" not in headers:
-        headers["Content-Type"] = ctype
-    return Call(method, path, headers, content, files)
+    params = {
+        name: st.sampled_from(t.ids[name]) | st.sampled_from(HOSTILE_TEXT) | st.text(max_size=60)
+        for name in t.ids
+    }
+    headers = _headers()
+
+    @st.composite
+    def one(draw: st.DrawFn) -> Call:
+        template, method, body = draw(st.sampled_from(ops))
+        if draw(st.integers(0, 9)) == 0:
+            method = draw(st.sampled_from(METHODS))
+        path = template
+        for name, values in params.items():
+            if "{" + name + "}" in path:
+                path = path.replace("{" + name + "}", quote(draw(values), safe=""))
+        if draw(st.integers(0, 19)) == 0:
+            path = "/" + quote(draw(st.text(max_size=30)))
+        sent = draw(headers)
+        content, files, ctype = draw(body)
+        if ctype and "Content-Type" not in sent:
+            sent["Content-Type"] = ctype
+        return Call(method, path, sent, content, files)
+
+    return one()
 
 
 def _send(http: httpx.Client, call: Call) -> httpx.Response:
@@ -298,6 +315,7 @@ def _send(http: httpx.Client, call: Call) -> httpx.Response:
 def test_generated_requests_get_no_5xx_and_leave_no_traceback(target: Target) -> None:
     log_start = target.srv.log.stat().st_size
     started = time.monotonic()
+    spent: list[float] = []
     with httpx.Client(base_url=target.srv.url, timeout=120) as http:
 
         @settings(
@@ -309,7 +327,9 @@ def test_generated_requests_get_no_5xx_and_leave_no_traceback(target: Target) ->
         )
         @given(call=calls(target))
         def one(call: Call) -> None:
+            t0 = time.monotonic()
             r = _send(http, call)
+            spent.append(time.monotonic() - t0)
             target.statuses[r.status_code] = target.statuses.get(r.status_code, 0) + 1
             assert r.status_code < 500, (call, r.text)
             if r.status_code >= 400 and call.method != "HEAD":
@@ -323,4 +343,5 @@ def test_generated_requests_get_no_5xx_and_leave_no_traceback(target: Target) ->
     assert sent >= REQUESTS
     assert any(400 <= s < 500 for s in target.statuses) and 200 in target.statuses
     took = time.monotonic() - started
-    print(f"fuzz: {sent} requests in {took:.0f} s, statuses {sorted(target.statuses.items())}")
+    shown = sorted(target.statuses.items())
+    print(f"fuzz: {sent} requests in {took:.0f} s ({sum(spent):.0f} s waiting), statuses {shown}")

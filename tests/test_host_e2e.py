@@ -23,13 +23,19 @@ from typing import Any
 
 import pytest
 import uvicorn
+from conftest import DATA
 from oneshot_support import FAST, probe
 from servers import photos, server_config
 
 from vidskill.server.app import create_app
 
 Scope = dict[str, Any]
-HOSTS = [("clawhub", "clawhub"), ("cursor", "cursor"), ("claude", "unknown")]
+ROWS: list[dict[str, str]] = json.loads((DATA / "install_targets.json").read_text("utf-8"))
+HOSTS = [
+    (row["target"], row["platform"])
+    for row in ROWS
+    if row["scope"] == "user" and row["target"] in ("clawhub", "cursor", "claude")
+]
 SKILL = "online-photo-video-maker"
 MAX_STDOUT = 4096
 
@@ -43,7 +49,9 @@ class HeaderLog:
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
-            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+            headers = {
+                k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
+            }
             self.seen.append((scope["method"], scope["path"], headers.get("x-skill-platform")))
         await self.app(scope, receive, send)
 

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from conftest import DATA, ROOT
 
-from vidskill import cli, doctor, install
+from vidskill import cli, install
 from vidskill import skill as skills
+from vidskill.commands import doctor as doctor_command
 
 TARGETS: list[dict[str, str]] = json.loads((DATA / "install_targets.json").read_text("utf-8"))
 ALL_SKILLS = ["vidskill", *skills.bundled()]
@@ -61,10 +62,14 @@ def test_install_puts_the_skill_where_the_host_looks(
     launcher = folder / install.LAUNCHER
     assert os.access(launcher, os.X_OK) and sys.executable in launcher.read_text("utf-8")
     manifest = json.loads((folder / install.MANIFEST).read_text("utf-8"))
-    assert (manifest["skill"], manifest["target"], manifest["files"]) == (name, row["target"], OWN_FILES)
+    assert (manifest["skill"], manifest["target"], manifest["files"]) == (
+        name,
+        row["target"],
+        OWN_FILES,
+    )
     installed = skills.load(folder / "SKILL.md")
     assert (installed.name, installed.platform) == (name, row["platform"])
-    found = doctor.examine(folder / "SKILL.md", os.environ, shutil.which, None)
+    found = doctor_command.examine(folder / "SKILL.md", os.environ, shutil.which, None)
     assert [f for f in found if f.level == "fail"] == []
 
 
@@ -103,7 +108,9 @@ def test_a_folder_vidskill_did_not_create_is_kept_unless_forced(
     assert code == 1 and "--force" in capsys.readouterr().err
     assert (folder / "SKILL.md").read_text("utf-8") == "someone else's skill\n"
     assert not (folder / install.MANIFEST).exists()
-    code, report = run_install(capsys, "--target", "claude", "--skill", "ai-product-video", "--force")
+    code, report = run_install(
+        capsys, "--target", "claude", "--skill", "ai-product-video", "--force"
+    )
     assert code == 0 and [s["action"] for s in report["steps"]] == ["updated", "created", "created"]
 
 
@@ -193,3 +200,22 @@ def test_readable_output_says_what_was_done(capsys: pytest.CaptureFixture[str]) 
     assert lines[0].startswith("Installed vidskill for cursor: ")
     assert [line.split()[0] for line in lines[1:4]] == ["created"] * 3
     assert "X-Skill-Platform: cursor" in lines[4]
+
+
+def test_a_file_in_the_way_is_a_clear_error(
+    private_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    skills_dir = private_home / ".cursor" / "skills"
+    skills_dir.mkdir(parents=True)
+    (skills_dir / "vidskill").write_text("not a folder\n", "utf-8")
+    assert cli.main(["install", "--target", "cursor"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("vidskill: cannot change ") and "Traceback" not in err
+
+
+def test_project_without_a_folder_means_the_current_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, report = run_install(capsys, "--target", "claude", "--project", "--skill", "vidskill")
+    assert (code, report["folder"]) == (0, str(tmp_path / ".claude" / "skills" / "vidskill"))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
-from vidskill.render.fonts import font, missing_glyphs, require_glyphs
-from vidskill.render.model import RenderError, Timeline, VideoTrack, Visual
+from vidskill.errors import DraftError, VidskillError
+from vidskill.render.fonts import font, font_path, missing_glyphs, require_glyphs
+from vidskill.render.model import DraftRejected, RenderError, Timeline, VideoTrack, Visual
 from vidskill.render.motion import affine, plan_move, prescale
 from vidskill.render.plan import Planner
 from vidskill.render.text import wrap
@@ -96,3 +99,20 @@ def test_missing_glyphs_are_named() -> None:
     assert missing_glyphs("Sale 😀😀 \U0001f680") == ["😀", "\U0001f680"]
     with pytest.raises(RenderError, match="U\\+1F600"):
         require_glyphs("Sale 😀")
+
+
+def test_a_missing_font_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "cvttf_NotoSansCJK_Regular", None)
+    font_path.cache_clear()
+    font.cache_clear()
+    try:
+        with pytest.raises(RenderError, match="pip install cvttf-NotoSansCJK-Regular"):
+            font(40)
+    finally:
+        font_path.cache_clear()
+        font.cache_clear()
+
+
+def test_render_errors_belong_to_the_one_tree() -> None:
+    assert issubclass(RenderError, VidskillError)
+    assert issubclass(DraftRejected, DraftError) and issubclass(DraftRejected, ValueError)

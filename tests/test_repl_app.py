@@ -133,7 +133,7 @@ async def test_ctrl_c_in_mid_turn_stops_that_turn_only(pipe: PipeInput) -> None:
     engine, screen = ScriptedEngine(), Screen()
     async with asyncio.timeout(LIMIT_S):
         chat = chat_task(engine, pipe, screen)
-        await screen.shows(messages.text("ready", engine.lang))
+        await screen.shows("· " + messages.text("ready", engine.lang))
         await type_keys(pipe, "slow one\r")
         await engine.running.wait()
         await type_keys(pipe, "\x03")
@@ -153,7 +153,7 @@ async def test_keys_typed_during_a_turn_become_the_next_line(pipe: PipeInput) ->
     engine, screen = ScriptedEngine(), Screen()
     async with asyncio.timeout(LIMIT_S):
         chat = chat_task(engine, pipe, screen)
-        await screen.shows(messages.text("ready", engine.lang))
+        await screen.shows("· " + messages.text("ready", engine.lang))
         await type_keys(pipe, "slow\r")
         await engine.running.wait()
         await type_keys(pipe, "typed ahead\r")
@@ -168,7 +168,7 @@ async def test_two_ctrl_c_at_an_empty_prompt_leave(pipe: PipeInput) -> None:
     engine, screen = ScriptedEngine(), Screen()
     async with asyncio.timeout(LIMIT_S):
         chat = chat_task(engine, pipe, screen)
-        await screen.shows(messages.text("ready", engine.lang))
+        await screen.shows("· " + messages.text("ready", engine.lang))
         await type_keys(pipe, "\x03")
         await screen.shows("Press Ctrl-C again or Ctrl-D to leave.")
         assert not chat.done()
@@ -182,7 +182,7 @@ async def test_a_line_between_two_ctrl_c_keeps_the_chat(pipe: PipeInput) -> None
     engine, screen = ScriptedEngine("zh-CN"), Screen()
     async with asyncio.timeout(LIMIT_S):
         chat = chat_task(engine, pipe, screen)
-        await screen.shows(messages.text("ready", engine.lang))
+        await screen.shows("· " + messages.text("ready", engine.lang))
         await type_keys(pipe, "\x03")
         await type_keys(pipe, "你好\r")
         await screen.shows("heard: 你好")

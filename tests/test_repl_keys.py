@@ -72,9 +72,10 @@ async def busy(pipe: PipeInput, keys: str) -> tuple[int, list[KeyPress]]:
     kept: list[KeyPress] = []
     cancels: list[None] = []
 
-    def cancel() -> None:
+    def cancel() -> bool:
         cancels.append(None)
         app.exit()
+        return True
 
     app: Application[None] = Application(
         layout=Layout(Window()),
@@ -97,6 +98,24 @@ async def test_keys_while_busy_are_kept_for_the_next_prompt(pipe: PipeInput) -> 
     cancels, kept = await busy(pipe, "ok\x1b\rgo\r\x03")
     assert cancels == 1
     assert [k.key for k in kept] == ["o", "k", Keys.Escape, Keys.ControlM, "g", "o", Keys.ControlM]
+
+
+async def test_ctrl_c_after_the_turn_ended_is_kept_for_the_prompt(pipe: PipeInput) -> None:
+    kept: list[KeyPress] = []
+    app: Application[None] = Application(
+        layout=Layout(Window()),
+        key_bindings=busy_bindings(lambda: False, kept.extend),
+        input=pipe,
+        output=DummyOutput(),
+    )
+    pipe.send_text("\x03x")
+    async with asyncio.timeout(LIMIT_S):
+        task = asyncio.create_task(app.run_async())
+        while len(kept) < 2:
+            await asyncio.sleep(0.01)
+        app.exit()
+        await task
+    assert [k.key for k in kept] == [Keys.ControlC, "x"]
 
 
 async def test_kept_keys_replay_as_the_same_line(pipe: PipeInput) -> None:

@@ -2,27 +2,22 @@
 
 Every check is a small function from a `Subject` (the file's text, parsed once, and the
 environment) to findings, each with a level, a message and a hint saying how to fix it. The
-checks of the file are pure; `probe_backend` and `token_state` look at the network and the token
-cache, and `examine` puts everything together.
+checks are pure: what they need from the machine (`which`, `realpath`) is handed in. The backend
+and token checks, which look at the network and the token cache, are in `vidskill doctor`.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 from typing import Any, Literal
 from urllib.parse import urlsplit
-
-import httpx
 
 from vidskill import frontmatter
 from vidskill import skill as skills
 from vidskill import skill_fields as read
-from vidskill.client import TokenStore
-from vidskill.client.network import public_url
 from vidskill.errors import SkillError
 
 Level = Literal["ok", "warn", "fail"]
@@ -30,8 +25,6 @@ Which = Callable[[str], str | None]
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 KNOWN_FORMATS = frozenset({*read.COMMON_FORMATS, "heic", "txt", "docx"})
 LARGEST_UPLOAD_MB = 2048
-PROBE_TIMEOUT_S = 3.0
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +50,7 @@ class Subject:
     env: Mapping[str, str]
     which: Which
     own_root: bool = False
+    realpath: Callable[[str], str] | None = None
     meta: dict[str, Any] | None = None
     problem: str = ""
     openclaw: dict[str, Any] = field(default_factory=dict)
@@ -69,20 +63,20 @@ def subject(
     which: Which,
     *,
     own_root: bool = False,
+    realpath: Callable[[str], str] | None = None,
     unreadable: str = "the file cannot be read",
 ) -> Subject:
     """Parse the text once for every check; `text` None means the file could not be read."""
+    base = Subject(path, text, env, which, own_root, realpath)
     if text is None:
-        return Subject(path, None, env, which, own_root, problem=unreadable)
+        return replace(base, problem=unreadable)
     try:
         meta, _body = frontmatter.parse(text, path=path)
     except SkillError as exc:
-        return Subject(path, text, env, which, own_root, problem=str(exc))
+        return replace(base, problem=str(exc))
     metadata = meta.get("metadata")
     openclaw = metadata.get("openclaw") if isinstance(metadata, dict) else None
-    return Subject(
-        path, text, env, which, own_root, meta, openclaw=openclaw if isinstance(openclaw, dict) else {}
-    )
+    return replace(base, meta=meta, openclaw=openclaw if isinstance(openclaw, dict) else {})
 
 
 def check_frontmatter(s: Subject) -> list[Finding]:
@@ -103,7 +97,7 @@ def check_name(s: Subject) -> list[Finding]:
         name = read.name(s.meta.get("name"), s.path)
     except SkillError as exc:
         return [Finding("fail", "name", str(exc), "use lowercase letters, digits and hyphens")]
-    folder = Path(s.path).parent.name
+    folder = PurePath(s.path).parent.name
     if s.own_root or folder == name:
         return [Finding("ok", "name", f"name {name!r} is valid")]
     return [
@@ -167,7 +161,9 @@ def _bins(s: Subject, bins: object) -> list[Finding]:
     if bins is None:
         bins = []
     if not isinstance(bins, list) or not all(isinstance(b, str) for b in bins):
-        return [Finding("fail", "requires.bins", "must be a list of program names", "e.g. [python3]")]
+        return [
+            Finding("fail", "requires.bins", "must be a list of program names", "e.g. [python3]")
+        ]
     missing = [b for b in bins if s.which(b) is None]
     if missing:
         fix = f"install {', '.join(missing)} or put it on PATH"
@@ -220,7 +216,7 @@ def check_headers(s: Subject) -> list[Finding]:
     if s.meta is None or s.text is None:
         return []
     try:
-        found = skills.from_text(s.text, path=s.path, env=s.env, realpath=os.path.realpath)
+        found = skills.from_text(s.text, path=s.path, env=s.env, realpath=s.realpath)
     except SkillError as exc:
         return [Finding("fail", "headers", str(exc), "fix the field the message names")]
     shown = ", ".join(f"{k}: {v}" for k, v in found.headers().items())
@@ -266,54 +262,3 @@ CHECKS: tuple[Callable[[Subject], list[Finding]], ...] = (
 def check_file(s: Subject) -> list[Finding]:
     """Every check of the file, in order."""
     return [finding for check in CHECKS for finding in check(s)]
-
-
-def probe_backend(api_base: str, client: httpx.Client) -> Finding:
-    """GET <api_base>/api/health; unreachable is a failure on this machine, else a warning."""
-    shown = public_url(api_base)
-    try:
-        response = client.get(api_base.rstrip("/") + "/api/health", timeout=PROBE_TIMEOUT_S)
-    except httpx.HTTPError as exc:
-        local = (urlsplit(api_base).hostname or "") in _LOOPBACK
-        fix = "start it with `vidskill serve`" if local else "check the network or NEMO_API_URL"
-        message = f"{shown} cannot be reached ({type(exc).__name__})"
-        return Finding("fail" if local else "warn", "backend", message, fix)
-    if response.is_success:
-        return Finding("ok", "backend", f"{shown} answers")
-    fix = "check that NEMO_API_URL or apiDomain points at a NemoVideo backend"
-    return Finding("warn", "backend", f"{shown}/api/health answered HTTP {response.status_code}", fix)
-
-
-def token_state(api_base: str, env: Mapping[str, str]) -> Finding:
-    """Where the token will come from; never shows it."""
-    store = TokenStore(public_url(api_base), env=env)
-    if store.token_from_env:
-        return Finding("ok", "token", "NEMO_TOKEN is set")
-    if store.current() is not None:
-        return Finding("ok", "token", "a cached anonymous token is still valid")
-    return Finding("ok", "token", "no token yet: a free anonymous one is requested on first use")
-
-
-def examine(
-    path: Path, env: Mapping[str, str], which: Which, client: httpx.Client | None
-) -> list[Finding]:
-    """Check a SKILL.md file, then (with a client) its backend, then the token."""
-    text: str | None = None
-    problem = ""
-    try:
-        text = frontmatter.read_text(path)
-    except SkillError as exc:
-        problem = str(exc)
-    own_root = path.resolve() == (skills.ROOT / "SKILL.md").resolve()
-    checked = subject(str(path), text, env, which, own_root=own_root, unreadable=problem)
-    findings = check_file(checked)
-    if text is None or checked.meta is None:
-        return findings
-    try:
-        found = skills.from_text(text, path=str(path), env=env, realpath=os.path.realpath)
-    except SkillError:
-        return findings  # the headers check already says why; there is no backend to ask
-    if client is not None:
-        findings.append(probe_backend(found.api_base, client))
-    findings.append(token_state(found.api_base, env))
-    return findings

@@ -50,6 +50,7 @@ class ApiClient:
         rate_limit_wait: float = 30.0,
         max_rate_limit_wait: float = 120.0,
     ) -> None:
+        self.timeouts = timeouts or Timeouts()
         self._caller = Caller(
             http,
             base_url=base_url,
@@ -58,8 +59,8 @@ class ApiClient:
             sleep=sleep,
             rate_limit_wait=rate_limit_wait,
             max_rate_limit_wait=max_rate_limit_wait,
+            timeout=self.timeouts.http(),
         )
-        self.timeouts = timeouts or Timeouts()
 
     def __repr__(self) -> str:
         return f"ApiClient({self.shown_url!r})"

@@ -80,8 +80,12 @@ class Caller:
         sleep: Sleep,
         rate_limit_wait: float,
         max_rate_limit_wait: float,
+        timeout: httpx.Timeout | None = None,
     ) -> None:
         self._http = http
+        # A call without its own timeout gets this one: httpx reads an explicit None as "wait
+        # forever", and a backend that accepts a connection and never answers must not hang us.
+        self._timeout = timeout or Timeouts().http()
         self.base_url = base_url.rstrip("/")
         self.shown_url = public_url(self.base_url)
         self._skill_headers = dict(skill_headers)
@@ -113,7 +117,7 @@ class Caller:
                     json=call.json,
                     content=call.body() if call.body else None,
                     headers=self._headers(call, token),
-                    timeout=call.timeout,
+                    timeout=call.timeout or self._timeout,
                 )
                 response = await self._http.send(request, follow_redirects=call.follow_redirects)
             except HTTPX_FAILURES as exc:
@@ -186,7 +190,7 @@ class Caller:
             "headers": self._headers(call, token),
             "json": call.json,
             "content": call.body() if call.body else None,
-            "timeout": call.timeout,
+            "timeout": call.timeout or self._timeout,
             "follow_redirects": call.follow_redirects,
         }
         url = self.url(call.url)

@@ -15,7 +15,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from typing import TextIO
 
-from vidskill import errors
+from vidskill import errors, messages
 from vidskill.cli import EXIT_OK
 from vidskill.commands.oneshot import Report
 from vidskill.connect import ConnectOptions, connect
@@ -131,7 +131,7 @@ def run_oneshot(
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     printer = Printer(args, out, err)
-    report = Report(command, lang=getattr(args, "lang", None) or "en")
+    report = Report(command, lang=messages.normalize(getattr(args, "lang", None) or "en"))
 
     def take(output: Output) -> None:
         report.take(output)

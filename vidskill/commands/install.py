@@ -6,11 +6,13 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from vidskill import frontmatter, install
 from vidskill import skill as skills
+from vidskill.errors import VidskillError
 from vidskill.install import Outcome
 
 
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     project = Path(args.project).absolute() if args.project else None
     if args.uninstall:
         folder = install.folder_for(args.target, name, home=home, project=project)
-        outcome = install.remove(args.target, name, folder)
+        outcome = _on_disk(lambda: install.remove(args.target, name, folder))
         platform = None
     else:
         chosen = install.plan(
@@ -56,10 +58,19 @@ def run(args: argparse.Namespace) -> int:
             python=sys.executable,
             root=skills.ROOT,
         )
-        outcome = install.apply(chosen, force=args.force)
+        outcome = _on_disk(lambda: install.apply(chosen, force=args.force))
         platform = skills.load(chosen.folder / "SKILL.md", env).platform
     print(_json(outcome, platform) if args.json else describe(outcome, platform))
     return 0
+
+
+def _on_disk(work: Callable[[], Outcome]) -> Outcome:
+    """Run a file operation; a refused write becomes one clear error."""
+    try:
+        return work()
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        raise VidskillError(f"cannot change{where}: {exc.strerror or exc}") from exc
 
 
 def _json(outcome: Outcome, platform: str | None) -> str:
@@ -79,6 +90,6 @@ def describe(outcome: Outcome, platform: str | None) -> str:
         launcher = Path(outcome.folder) / install.LAUNCHER
         lines += [
             f"Requests from this copy say X-Skill-Platform: {platform}",
-            f"Run it as a host does: {launcher} say \"make a 15-second slideshow\" --json",
+            f'Run it as a host does: {launcher} say "make a 15-second slideshow" --json',
         ]
     return "\n".join(lines)

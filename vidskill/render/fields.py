@@ -10,6 +10,8 @@ from typing import Any
 from vidskill.render.model import RGB, DraftRejected
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+# No time in a draft needs to be longer than a day; larger numbers are mistakes or attacks.
+MAX_MS = 24 * 3600 * 1000
 
 
 def shown(value: object) -> str:
@@ -79,6 +81,8 @@ class Fields:
             raise self.reject(f"{key} must be a number of milliseconds, got {shown(value)}")
         if value < 0:
             raise self.reject(f"{key} must not be negative, got {shown(value)}")
+        if value > MAX_MS:
+            raise self.reject(f"{key} must be at most {MAX_MS} ms (a day), got {shown(value)}")
         return int(value) if isinstance(value, int) else round(value)
 
     def choice(self, key: str, default: str, allowed: Sequence[str]) -> str:

@@ -142,7 +142,9 @@ class RenderQueue:
                 job_id, req = self._pending.popleft()
                 worker.job = job_id
                 self._status[job_id] = JobStatus("processing", 0)
-                worker.conn.send((job_id, req))
+                # A worker that just died fails this job when its sentinel fires.
+                with contextlib.suppress(OSError):
+                    worker.conn.send((job_id, req))
 
     def _handle(self, ready: Any) -> None:
         if ready is self._wake_r:

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from vidskill.errors import DraftError, VidskillError
+
 Quality = Literal["high", "preview"]
 JobState = Literal["pending", "processing", "completed", "failed"]
 
@@ -24,11 +26,11 @@ MUSIC_PREFIX = "music:"
 RGB = tuple[int, int, int]
 
 
-class DraftRejected(ValueError):
+class DraftRejected(DraftError, ValueError):
     """A draft that cannot be rendered; the message says what to fix."""
 
 
-class RenderError(RuntimeError):
+class RenderError(VidskillError):
     """A checked draft that still could not be rendered (unreadable asset, missing font)."""
 
 

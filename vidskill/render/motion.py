@@ -51,7 +51,11 @@ def fit_scale(src: tuple[int, int], out: tuple[int, int], fit: str) -> float:
 def plan_move(
     motion: str, src: tuple[int, int], out: tuple[int, int], fit: str, seconds: float
 ) -> Move:
-    """The move for a motion name over a segment shown for `seconds`."""
+    """The move for a motion name over a segment shown for `seconds`.
+
+    Pans name the way the picture travels: with "pan_left" the picture moves to the left (the
+    view drifts towards its right side).
+    """
     if motion in ("zoom_in", "zoom_out"):
         amount = 1 + min(MAX_ZOOM, ZOOM_PER_S * seconds)
         return Move(zoom=(1.0, amount) if motion == "zoom_in" else (amount, 1.0))

@@ -2,7 +2,9 @@
 
 A video segment stays on screen past its end while the next segment on its track comes in
 with a transition, so its motion carries on during the blend; a segment's motion therefore
-runs over its whole time on screen (`shown_until`), not just over its own duration.
+runs over its whole time on screen (`shown_until`), not just over its own duration. A segment
+with no neighbour right before it comes in from the background colour. Overlay segments with
+any transition fade in over it. Text is drawn above every video track.
 """
 
 from __future__ import annotations

@@ -41,14 +41,15 @@ def prompt_bindings() -> KeyBindings:
 
 
 def busy_bindings(
-    cancel: Callable[[], object], keep: Callable[[list[KeyPress]], None]
+    cancel: Callable[[], bool], keep: Callable[[list[KeyPress]], None]
 ) -> KeyBindings:
     """The bindings while a turn runs: Ctrl-C calls `cancel`, other keys go to `keep`."""
     bindings = KeyBindings()
 
     def stop_turn(event: KeyPressEvent) -> None:
-        """Ctrl-C stops the running turn and returns to the prompt."""
-        cancel()
+        """Ctrl-C stops the running turn; once it has ended, Ctrl-C is for the prompt."""
+        if not cancel():
+            keep(list(event.key_sequence))
 
     def type_ahead(event: KeyPressEvent) -> None:
         """Keys typed while a turn runs wait for the next prompt."""

@@ -65,7 +65,7 @@ def busy_app(
     line: BusyLine,
     toolbar: Callable[[], StyleAndTextTuples],
     session: PromptSession[str],
-    cancel: Callable[[], object],
+    cancel: Callable[[], bool],
 ) -> tuple[Application[None], list[KeyPress]]:
     """The app drawn while a turn runs (Ctrl-C calls `cancel`), and where other keys go."""
     kept: list[KeyPress] = []

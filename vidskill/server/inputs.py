@@ -15,6 +15,14 @@ from vidskill.server.backend import Backend
 from vidskill.server.store_accounts import User
 
 _PARSE_IN_THREAD = 256 * 1024  # parsing megabytes of JSON would stall the event loop
+# A full draft (2000 segments) holds a few tens of thousands of values; 15 MB of `{},` would
+# become five million objects, hundreds of MB of memory.
+MAX_JSON_VALUES = 100_000
+MAX_INT_DIGITS = 64
+
+
+class JsonTooBig(ValueError):
+    """A JSON body with more values, or longer numbers, than any request needs."""
 _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
@@ -37,6 +45,8 @@ async def read_json(request: Request, limit: int, *, optional: bool = False) -> 
             value = await anyio.to_thread.run_sync(parse_json, bytes(body))
         else:
             value = parse_json(bytes(body))
+    except JsonTooBig as exc:
+        raise envelope.ApiError(413, 413, str(exc)) from None
     except (ValueError, RecursionError):
         raise envelope.bad_request("the request body is not valid JSON") from None
     if not isinstance(value, dict):
@@ -48,9 +58,18 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _bounded_int(text: str) -> int:
+    if len(text) > MAX_INT_DIGITS:
+        raise JsonTooBig(f"the request body has a number longer than {MAX_INT_DIGITS} digits")
+    return int(text)
+
+
 def parse_json(body: bytes) -> Any:
-    """Strict JSON: no NaN or Infinity, and no lone surrogates that could not be stored."""
-    value = json.loads(body, parse_constant=_no_constant)
+    """Strict JSON: no NaN or Infinity, no lone surrogates, bounded numbers and value counts."""
+    # n values need n - 1 commas, so this bounds every list and object built from the body.
+    if body.count(b",") + body.count(b"{") + body.count(b"[") > MAX_JSON_VALUES:
+        raise JsonTooBig(f"the request body holds more than {MAX_JSON_VALUES} JSON values")
+    value = json.loads(body, parse_constant=_no_constant, parse_int=_bounded_int)
     if _SURROGATE.search(body):
         json.dumps(value, ensure_ascii=False).encode("utf-8")  # raises on a lone surrogate
     return value
