@@ -168,10 +168,13 @@ def ledger_problems(db_path: Path) -> list[str]:
                 user_id,
             )
         )
-        held = sums.get("freeze", 0) - sums.get("settle", 0) - sums.get("release", 0)
+        grant, freeze, settle, release = (
+            sums.get(k, 0) for k in ("grant", "freeze", "settle", "release")
+        )
         if granted != available + frozen + spent or min(available, frozen, spent) < 0:
             problems.append(f"{user_id}: {granted} != {available} + {frozen} + {spent}")
-        if (sums.get("grant", 0), sums.get("settle", 0), held) != (granted, spent, frozen):
+        by_ledger = (grant, grant - freeze + release, freeze - settle - release, settle)
+        if by_ledger != (granted, available, frozen, spent):
             problems.append(f"{user_id}: ledger rows {sums} disagree with the balance row")
     return problems
 

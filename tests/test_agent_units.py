@@ -150,6 +150,58 @@ def test_a_failing_voice_tool_still_gives_a_video() -> None:
     assert not any(t["tt"] == 1 for t in result.draft["t"])
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "generate a video from my script with voiceover, titled 'Our Coffee'"),
+        ("zh-CN", "根据我的脚本生成带配音的视频，标题“我们的咖啡”"),
+    ],
+)
+def test_a_title_keeps_clear_of_centred_captions(language: str, message: str) -> None:
+    result = plan_turn(TurnInput(message, language, None, assets("script_txt")), FakeVoice())
+    assert result.draft is not None
+    places = {
+        seg["m"]["style"]: seg["m"]["position"]
+        for track in result.draft["t"]
+        if track["tt"] == 7
+        for seg in track["sg"]
+    }
+    assert places == {"caption": "center", "title": "top"}
+
+
+def test_a_title_is_centred_over_pictures() -> None:
+    turn = TurnInput("turn my photos into a slideshow titled 'Trip'", "en", None, assets("photos"))
+    result = plan_turn(turn, FakeVoice())
+    assert result.draft is not None
+    titles = [s["m"] for t in result.draft["t"] if t["tt"] == 7 for s in t["sg"]]
+    assert titles == [{"text": "Trip", "style": "title", "position": "center"}]
+
+
+@pytest.mark.parametrize(
+    ("language", "ask", "said"),
+    [
+        ("en", "make it 5 seconds", "The length stays at {s} s, as short as the voiceover allows."),
+        ("zh-CN", "时长改成5秒", "时长保持{s}秒，配音至少需要这么长。"),
+    ],
+)
+def test_a_length_below_the_voiceover_says_why_it_stays(language: str, ask: str, said: str) -> None:
+    voice, upload = FakeVoice(), assets("script_txt")
+    create = "generate a 5-second video from my script with voiceover and visuals"
+    made = plan_turn(TurnInput(create, language, None, upload), voice)
+    assert made.draft is not None and made.draft["d"] > 5000
+    voices = tuple(
+        AgentAsset(
+            str(c.response["asset_id"]), "vo.wav", "audio", duration=c.response["duration_s"]
+        )
+        for c in made.calls
+        if c.name == "generate_voiceover"
+    )
+    again = plan_turn(TurnInput(ask, language, made.draft, upload + voices), voice)
+    seconds = f"{made.draft['d'] / 1000:.1f}".rstrip("0").rstrip(".")
+    assert (again.understood, again.edited, again.draft) == (True, False, None)
+    assert again.reply == said.format(s=seconds)
+
+
 @pytest.mark.parametrize("seconds", [float("nan"), float("inf"), -3.0, 0.0, None])
 def test_odd_voice_lengths_are_estimated(seconds: float | None) -> None:
     class OddVoice:

@@ -71,7 +71,7 @@ def test_completed_files_route_as_uploads(case: dict[str, Any], folder: Path) ->
 
 
 def test_words_keep_quotes_escapes_and_offsets() -> None:
-    line = "/upload \"a b.png\" c\\ d.png 'e"
+    line = '/upload "a b.png" c\\ d.png \'e'
     found = words(line)
     assert [(w.start, w.value, w.quote, w.escaped) for w in found] == [
         (0, "/upload", "", False),

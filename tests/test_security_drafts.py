@@ -105,19 +105,19 @@ def case_json(case: dict[str, Any], asset: str) -> bytes:
     if "segments" in case:
         return segments_json(case["segments"])
     if "raw" in case:
-        return case["raw"].replace("DIGITS", "0" * 400).encode()
+        return str(case["raw"]).replace("DIGITS", "0" * 400).encode()
     if "whole" in case:
         return json.dumps(case["whole"]).encode()
     draft = valid_draft(asset)
+    video, audio = (track["sg"][0] for track in draft["t"])
+    video.update(case.get("segment", {}))
+    video["m"].update(case.get("seg", {}))
+    audio["m"]["src"] = case.get("audio_src", audio["m"]["src"])
+    if "raw_segment_start" in case:
+        video["s"] = RAW
     draft.update(copy.deepcopy(case.get("patch", {})))
-    video, audio = (track["sg"][0] for track in draft["t"]) if "patch" not in case else (None, None)
-    if video is not None and audio is not None:
-        video.update(case.get("segment", {}))
-        video["m"].update(case.get("seg", {}))
-        audio["m"]["src"] = case.get("audio_src", audio["m"]["src"])
-        if "raw_segment_start" in case:
-            video["s"] = RAW
-    return json.dumps(draft).replace(f'"{RAW}"', case.get("raw_segment_start", "")).encode()
+    text = json.dumps(draft).replace(f'"{RAW}"', str(case.get("raw_segment_start", "")))
+    return text.encode()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])

@@ -200,4 +200,5 @@ def test_oversize_upload_is_refused_while_streaming_in_flat_memory(tmp_path: Pat
         rss_after // MB,
     )
     assert not any((tmp_path / "data" / "media").rglob("*.*"))
+    print(f"oversize upload: 300 MB sent, peak {peak_before // MB} -> {peak_after // MB} MB")
     assert query(tmp_path / "data" / "vidskill.sqlite3", "SELECT COUNT(*) FROM assets") == [(0,)]

@@ -27,7 +27,8 @@ async def _soak(tmp_path: Path, clients: int, seconds: float) -> None:
         await asyncio.sleep(seconds)
         stop.set()
         calls = await asyncio.wait_for(load, 300)
-        stuck = await asyncio.to_thread(unsettled_renders, srv.url, acked, 300.0)
+        settle_s = max(300.0, seconds)
+        stuck = await asyncio.to_thread(unsettled_renders, srv.url, acked, settle_s)
     assert stuck == []
     assert integrity(data / "vidskill.sqlite3") == "ok"
     assert after_restart_problems(data, acked) == []
@@ -39,7 +40,7 @@ async def _soak(tmp_path: Path, clients: int, seconds: float) -> None:
 
 
 async def test_mini_soak(tmp_path: Path) -> None:
-    await _soak(tmp_path, clients=10, seconds=10.0)
+    await _soak(tmp_path, clients=SOAK_CLIENTS, seconds=10.0)
 
 
 @pytest.mark.soak

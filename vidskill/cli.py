@@ -46,6 +46,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "state": ("vidskill.commands.state", "Show the project's timeline and files."),
     "install": ("vidskill.commands.install", "Install a skill folder for a host agent."),
     "doctor": ("vidskill.commands.doctor", "Check a skill folder and its backend."),
+    "transcripts": ("vidskill.commands.transcripts", "List the conversation journals."),
+    "transcript": ("vidskill.commands.transcript", "Export a transcript as Markdown or JSONL."),
+    "replay": ("vidskill.commands.replay", "Replay a transcript; check it against its record."),
 }
 
 

@@ -23,7 +23,7 @@ from vidskill import skill as skills
 from vidskill.client import ApiClient, TokenStore
 from vidskill.client.network import public_url
 from vidskill.engine import Engine, SessionMemory, Settings
-from vidskill.engine.recorder import Recorder
+from vidskill.engine.recorder import BackendInfo, BindingRecorder, Recorder
 from vidskill.errors import UsageError
 
 LOCAL_EXTRA = "pip install 'vidskill[local]'"
@@ -155,6 +155,9 @@ async def connect(
         httpx.AsyncClient(trust_env=not _is_loopback(found.url)) as http,
     ):
         engine = build_engine(found, http, skill, options, env, recorder)
+        if isinstance(recorder, BindingRecorder):
+            where = BackendInfo(found.label, public_url(found.url), found.key, options.local)
+            recorder.bind(where, engine)
         try:
             yield engine
         finally:

@@ -10,7 +10,7 @@ the user is told to check it); HTTP 400 on the anonymous-token request, the only
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,7 +50,7 @@ class Call:
     method: str
     url: str  # a path under the API base, or an absolute URL
     json: Any = None
-    body: Callable[[], AsyncIterator[bytes]] | None = None  # a fresh body for each attempt
+    body: Callable[[], AsyncGenerator[bytes, None]] | None = None  # a fresh body each attempt
     headers: Mapping[str, str] = field(default_factory=dict)
     timeout: httpx.Timeout | None = None
     auth: bool = True
@@ -110,18 +110,23 @@ class Caller:
         used: set[str] = set()
         while True:
             token = await self._token(call)
+            body = call.body() if call.body else None
             try:
                 request = self._http.build_request(
                     call.method,
                     self.url(call.url),
                     json=call.json,
-                    content=call.body() if call.body else None,
+                    content=body,
                     headers=self._headers(call, token),
                     timeout=call.timeout or self._timeout,
                 )
                 response = await self._http.send(request, follow_redirects=call.follow_redirects)
             except HTTPX_FAILURES as exc:
                 raise network_error(exc, self.where(call.url)) from exc
+            finally:
+                if body is not None:
+                    # A body cut off mid-way (broken connection) still closes its open file.
+                    await body.aclose()
             refusal = self._refusal(response, token)
             if refusal is None:
                 return response

@@ -16,6 +16,8 @@ from typing import Any, Literal
 Progress = Callable[[int, int | None], None]
 
 RenderState = Literal["pending", "processing", "completed", "failed", "unknown"]
+# Whole numbers beyond this are nonsense on the wire and would overflow float arithmetic.
+_MAX_WHOLE = 2**63
 
 _RENDER_STATES: dict[str, RenderState] = {
     **dict.fromkeys(("pending", "queued", "waiting", "submitted", "created"), "pending"),
@@ -38,7 +40,7 @@ def _num(value: object) -> float | None:
         except ValueError:
             return None
     if isinstance(value, int):
-        return value
+        return value if -_MAX_WHOLE < value < _MAX_WHOLE else None
     return value if isinstance(value, float) and math.isfinite(value) else None
 
 

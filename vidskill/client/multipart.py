@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import mimetypes
 import secrets
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,17 +71,21 @@ class MultipartBody:
         ).encode()
         return _Part(head, path, size)
 
-    async def stream(self, progress: Progress | None = None) -> AsyncIterator[bytes]:
-        """Yield the body in chunks, reporting bytes sent so far against the total."""
+    async def stream(self, progress: Progress | None = None) -> AsyncGenerator[bytes, None]:
+        """Yield the body in chunks, reporting bytes sent so far against the total.
+
+        Closing the generator early (a request that failed mid-body) closes the open file.
+        """
         sent = 0
         for part in self._parts:
             sent += len(part.head)
             yield part.head
-            async for chunk in self._file(part):
-                sent += len(chunk)
-                if progress is not None:
-                    progress(sent, self.length)
-                yield chunk
+            async with aclosing(self._file(part)) as chunks:
+                async for chunk in chunks:
+                    sent += len(chunk)
+                    if progress is not None:
+                        progress(sent, self.length)
+                    yield chunk
             sent += 2
             yield b"\r\n"
         sent += len(self._tail)
@@ -88,7 +93,7 @@ class MultipartBody:
             progress(sent, self.length)
         yield self._tail
 
-    async def _file(self, part: _Part) -> AsyncIterator[bytes]:
+    async def _file(self, part: _Part) -> AsyncGenerator[bytes, None]:
         left = part.size
         with part.path.open("rb") as handle:
             while left > 0:

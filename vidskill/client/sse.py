@@ -5,8 +5,9 @@ because httpx-sse's `EventSource` drops SSE comment lines, which this protocol u
 keep-alives. `SSEDecoder` is a pure state machine over bytes fed in chunks of any size (a
 chunk may end mid-line, mid-UTF-8 character or between CR and LF). Each `data` payload becomes
 events: ADK events with camelCase or snake_case keys (one event per content part), the older
-typed events, keep-alives, run errors; non-JSON data is shown as text. Nothing here raises on
-what the backend sends.
+typed events, keep-alives, run errors; non-JSON data is shown as text. A line or an event
+longer than its limit becomes one `Unknown` instead of growing in memory. Nothing here raises
+on what the backend sends.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ from vidskill.client.network import HTTPX_FAILURES, network_error
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _HEARTBEATS = frozenset({"heartbeat", "keepalive", "keep_alive", "ping"})
+# A line or an event larger than this is dropped (as one `Unknown`) rather than buffered: a
+# backend that never sends a newline must not grow the client's memory without end.
+MAX_LINE_CHARS = 4 * 1024 * 1024
+MAX_EVENT_CHARS = 4 * 1024 * 1024
+_SHOWN_CHARS = 200
 
 
 class SSEDecoder:
@@ -40,9 +46,12 @@ class SSEDecoder:
     def __init__(self) -> None:
         self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending: list[str] = []  # pieces of the line not yet ended
+        self._pending_chars = 0
+        self._skipping = False  # the line being read was too long: drop it up to its end
         self._after_cr = False  # the last text ended with CR: a leading LF belongs to it
         self._started = False
         self._data: list[str] = []
+        self._data_chars = 0
         self._fields = False
 
     def feed(self, chunk: bytes) -> list[Event]:
@@ -54,7 +63,7 @@ class SSEDecoder:
         events = self._text(self._utf8.decode(b"", final=True))
         if self._pending:
             events += self._line("".join(self._pending))
-            self._pending = []
+        self._pending, self._pending_chars, self._skipping = [], 0, False
         return events + self._dispatch()
 
     def _text(self, text: str) -> list[Event]:
@@ -71,13 +80,24 @@ class SSEDecoder:
         *lines, rest = _NEWLINE.split(text)
         if lines:
             lines[0] = "".join(self._pending) + lines[0]
-            self._pending = []
-        if rest:
-            self._pending.append(rest)
+            self._pending, self._pending_chars = [], 0
+            if self._skipping:  # the end of a line already dropped for its length
+                self._skipping = False
+                lines = lines[1:]
         events: list[Event] = []
         for line in lines:
             events += self._line(line)
+        if rest and not self._skipping:
+            self._pending.append(rest)
+            self._pending_chars += len(rest)
+            if self._pending_chars > MAX_LINE_CHARS:
+                events.append(self._drop_line())
         return events
+
+    def _drop_line(self) -> Unknown:
+        shown = "".join(self._pending)[:_SHOWN_CHARS]
+        self._pending, self._pending_chars, self._skipping = [], 0, True
+        return Unknown(shown, f"a line longer than {MAX_LINE_CHARS} characters (dropped)")
 
     def _line(self, line: str) -> list[Event]:
         if not line:
@@ -87,12 +107,20 @@ class SSEDecoder:
         name, _, value = line.partition(":")
         self._fields = True
         if name == "data":
-            self._data.append(value.removeprefix(" "))
+            value = value.removeprefix(" ")
+            self._data_chars += len(value) + 1
+            if self._data_chars <= MAX_EVENT_CHARS:
+                self._data.append(value)
+            elif self._data:
+                self._data = [self._data[0][:_SHOWN_CHARS]]  # kept only to be shown
         return []
 
     def _dispatch(self) -> list[Event]:
-        data, had_fields = self._data, self._fields
-        self._data, self._fields = [], False
+        data, had_fields, size = self._data, self._fields, self._data_chars
+        self._data, self._fields, self._data_chars = [], False, 0
+        if size > MAX_EVENT_CHARS:
+            shown = (data[0] if data else "")[:_SHOWN_CHARS]
+            return [Unknown(shown, f"an event larger than {MAX_EVENT_CHARS} characters (dropped)")]
         if data:
             return decode_data("\n".join(data))
         return [KeepAlive("empty")] if had_fields else []

@@ -34,6 +34,7 @@ async def chat(args: argparse.Namespace) -> None:
     """Connect as the options say and run the chat on this terminal (or over stdin)."""
     from vidskill.connect import ConnectOptions, connect
     from vidskill.repl.app import run_chat
+    from vidskill.transcripts import Journal
 
-    async with connect(ConnectOptions.from_args(args)) as engine:
+    async with connect(ConnectOptions.from_args(args), recorder=Journal("chat")) as engine:
         await run_chat(engine, resume=bool(args.resume))

@@ -33,6 +33,7 @@ from vidskill.engine import (
     TimelineShown,
     explain,
 )
+from vidskill.transcripts import Journal
 
 Work = Callable[[Engine], AsyncIterator[Output]]
 
@@ -150,8 +151,9 @@ def run_oneshot(
 async def _session(
     args: argparse.Namespace, work: Work, report: Report, take: Callable[[Output], None]
 ) -> None:
+    journal = Journal(report.command)
     try:
-        async with connect(ConnectOptions.from_args(args)) as engine:
+        async with connect(ConnectOptions.from_args(args), recorder=journal) as engine:
             engine.restore()
             report.lang = engine.lang
             try:
@@ -159,5 +161,6 @@ async def _session(
                     take(output)
             finally:
                 report.finish(engine)
+                report.journal = None if journal.path is None else str(journal.path)
     except errors.VidskillError as exc:
         take(explain(exc, skill=None, lang=report.lang))

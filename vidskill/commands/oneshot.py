@@ -48,6 +48,7 @@ class Report:
         self.credits: dict[str, float] | None = None
         self.timeline: str | None = None
         self.error: ErrorShown | None = None
+        self.journal: str | None = None  # the journal this command appended to
 
     def take(self, output: Output) -> None:
         """Keep what an output contributes."""
@@ -104,7 +105,7 @@ class Report:
             "files": self.files[:MAX_ITEMS],
             "credits": self.credits,
             "error": error,
-            "journal": None,
+            "journal": self.journal,
         }
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from vidskill.engine.outputs import Output
+from vidskill.skill import Skill
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,30 @@ class Recorder(Protocol):
 
     def record(self, record: TurnRecord) -> None:
         """Keep one record."""
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """The backend a conversation talks to, as a journal may name it (no secrets)."""
+
+    label: str  # "local", or the public URL
+    url: str  # the public URL: no user info, query or fragment
+    key: str  # what tokens and sessions are keyed by
+    local: bool
+
+
+class HasSkill(Protocol):
+    """Anything that knows the skill in use now (the engine)."""
+
+    @property
+    def skill(self) -> Skill:
+        """The skill in use."""
+        ...
+
+
+@runtime_checkable
+class BindingRecorder(Recorder, Protocol):
+    """A recorder that also wants to know the backend and the engine's skill (the journal)."""
+
+    def bind(self, backend: BackendInfo, engine: HasSkill) -> None:
+        """Learn where the records come from; called once the engine exists."""

@@ -70,10 +70,13 @@ def _hz(note: float) -> float:
 
 def _tone(freq: float, seconds: float, partials: tuple[float, ...], decay: float) -> Signal:
     """A sum of harmonics whose upper partials die away faster (a plucked, soft timbre)."""
-    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
-    out = np.zeros_like(t)
+    n = int(seconds * SAMPLE_RATE)
+    phase = (2 * np.pi * freq / SAMPLE_RATE) * np.arange(n)
+    fade = np.exp(-np.arange(n) * (decay / SAMPLE_RATE))
+    out, level = np.zeros(n), np.ones(n)
     for number, amp in enumerate(partials, start=1):
-        out += amp * np.sin(2 * np.pi * freq * number * t) * np.exp(-t * decay * number)
+        level *= fade  # the n-th partial decays as fade ** n
+        out += amp * np.sin(phase * number) * level
     return out
 
 

@@ -30,7 +30,7 @@ from vidskill.engine.outputs import Output, Progress, Quit, SkillChanged
 from vidskill.repl import view
 from vidskill.repl.completer import ChatCompleter
 from vidskill.repl.keys import prompt_bindings
-from vidskill.repl.readers import LineReader, PromptReader, Reader
+from vidskill.repl.readers import LineReader, PromptReader, Reader, Turn
 from vidskill.repl.toolbar import Info, toolbar
 from vidskill.repl.words import say
 
@@ -78,12 +78,16 @@ class Chat:
         self.sink = sink
         self.echo = echo
         self.leaving = False  # a Ctrl-C at an empty prompt asked to leave
+        self.starting: Turn | None = None  # connecting, while the first prompt is already up
 
     async def run(self, *, resume: bool) -> None:
-        """Greet, connect, then read and run lines until the user leaves."""
+        """Greet, connect while the first prompt is up, then run lines until the user leaves."""
         await self.greet()
-        if not await self.turn(self.engine.start(resume=resume)):
+        self.starting = asyncio.create_task(self.show_all(self.engine.start(resume=resume)))
+        try:
             await self.loop()
+        finally:
+            self.starting.cancel()
 
     async def greet(self) -> None:
         """Show the skill's greeting and examples in the user's language."""
@@ -109,16 +113,19 @@ class Chat:
                 await self.sink.write(view.failure(exc, self.engine.lang))
                 continue
             self.leaving, failures = False, 0
-            if not line.strip():
-                continue
-            if self.echo:
-                await self.sink.write(view.echo(line))
-            if await self.turn(self.engine.handle(line)):
+            if line.strip() and await self.turn(line):
                 return
 
-    async def turn(self, outputs: AsyncIterator[Output]) -> bool:
-        """Show outputs as a task the user can stop; True when one of them ends the chat."""
-        task = asyncio.create_task(self.show_all(outputs))
+    async def turn(self, line: str) -> bool:
+        """Run one line, once connected; True when it ends the chat."""
+        if self.starting is not None and not self.starting.done():
+            await self.settle(self.starting)
+        if self.echo:
+            await self.sink.write(view.echo(line))
+        return await self.settle(asyncio.create_task(self.show_all(self.engine.handle(line))))
+
+    async def settle(self, task: Turn) -> bool:
+        """Wait for a task of outputs the user can stop; True when it ended the chat."""
         try:
             await self.reader.watch(task)
             return await task

@@ -143,11 +143,11 @@ class LineReader:
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
-        self.lines: asyncio.Queue[str | None] | None = None
+        self.lines: asyncio.Queue[str | Exception | None] | None = None
         self.turn: Turn | None = None
         self.interrupt: asyncio.Future[None] | None = None
 
-    def _start(self) -> asyncio.Queue[str | None]:
+    def _start(self) -> asyncio.Queue[str | Exception | None]:
         if self.lines is None:
             loop = asyncio.get_running_loop()
             self.lines = asyncio.Queue()
@@ -156,8 +156,13 @@ class LineReader:
                 loop.add_signal_handler(signal.SIGINT, self._sigint)
         return self.lines
 
-    def _pump(self, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | None]) -> None:
-        for text in (*self.stream, None):
+    def _pump(self, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | Exception | None]) -> None:
+        text: str | Exception | None = ""
+        while text is not None:
+            try:
+                text = self.stream.readline() or None
+            except (OSError, ValueError) as exc:  # a bad line is reported; reading goes on
+                text = exc
             try:
                 loop.call_soon_threadsafe(lines.put_nowait, text)
             except RuntimeError:  # the loop has closed: nobody is reading any more
@@ -182,6 +187,8 @@ class LineReader:
         text = get.result()
         if text is None:
             raise EOFError
+        if isinstance(text, Exception):
+            raise text
         return text.rstrip("\r\n")
 
     async def watch(self, turn: Turn) -> None:

@@ -15,6 +15,7 @@ from vidskill.server.agent.draft import (
     Draft,
     new_track,
     put_track,
+    text_segments,
 )
 from vidskill.server.agent.media import is_logo_name, pretty_name, stem
 from vidskill.server.agent.model import AgentAsset
@@ -124,7 +125,13 @@ def with_title(draft: Draft, text: str) -> Draft:
     length = min(TITLE_MS, draft.d)
     if length <= 0 or not text.strip():
         return draft
-    meta = {"text": text.strip()[:SHOWN_TEXT], "style": "title", "position": "center"}
+    # Script videos centre their captions; a centred title would be drawn over them.
+    crowded = any(
+        seg.m.get("position") == "center" and seg.s < length
+        for _, seg in text_segments(draft, "caption")
+    )
+    position = "top" if crowded else "center"
+    meta = {"text": text.strip()[:SHOWN_TEXT], "style": "title", "position": position}
     return put_track(draft, new_track(draft, TEXT, "Title", [{"s": 0, "d": length, "m": meta}]))
 
 

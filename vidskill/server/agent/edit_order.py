@@ -6,8 +6,17 @@ from collections import Counter
 from dataclasses import replace
 
 from vidskill.server.agent import ops
-from vidskill.server.agent.build import logo_card_meta
-from vidskill.server.agent.draft import VIDEO, Draft, Seg, Track, drop_tracks, new_track, put_track
+from vidskill.server.agent.build import logo_card_meta, picture_meta
+from vidskill.server.agent.draft import (
+    VIDEO,
+    Draft,
+    Seg,
+    Track,
+    drop_tracks,
+    new_seg_ids,
+    new_track,
+    put_track,
+)
 from vidskill.server.agent.layout import allocate, rearrange
 from vidskill.server.agent.media import is_logo_name
 from vidskill.server.agent.model import AgentAsset
@@ -208,3 +217,24 @@ def _with_card(draft: Draft, asset: AgentAsset, total: int) -> Draft:
     )
     resized = _resized(items, total - card)
     return rearrange(draft, [*resized, Seg(card_id, 0, card, logo_card_meta(asset))])
+
+
+def place_uploads(edit: ops.PlaceUploads, draft: Draft, ctx: Context) -> Step:
+    """Add the uploaded pictures the video does not show yet after the last picture."""
+    items, main, lang = pictures(draft), draft.main, ctx.language
+    used = {str(seg.m.get("src")) for seg in items}
+    fresh = [asset for asset in ctx.media.photos if asset.id not in used]
+    record = call("place_uploads", {}, added=[asset.id for asset in fresh])
+    if not fresh or main is None or not items:
+        return Step(draft, (record,), notes=(say("uploads_in", lang),))
+    length = sum(seg.d for seg in items) // len(items)
+    ids = new_seg_ids(draft, main.id, len(fresh))
+    added = [
+        Seg(sid, 0, length, picture_meta(asset, "none", "none"))
+        for sid, asset in zip(ids, fresh, strict=True)
+    ]
+    card = end_card(draft)
+    order = _first_plain([*items, *added])
+    total = draft.d + length * len(added)
+    out = rearrange(draft, [*order, *([card] if card else [])], total / draft.d if draft.d else 1.0)
+    return Step(out, (record,), (say("uploads_added", lang, n=len(added)),))

@@ -50,7 +50,8 @@ def set_duration(edit: ops.Duration, draft: Draft, ctx: Context) -> Step:
     out = rearrange(draft, resized, sum(shares) / current if current else 1.0)
     record = replace(record, response={"ok": True, "duration_ms": out.d})
     if out == draft:
-        return Step(draft, (record,))
+        kept = (say("duration_kept", lang, duration=duration(out.d, lang)),)
+        return Step(draft, (record,), notes=kept if out.d > wanted else ())
     key = "duration_voice" if out.d > wanted + 100 else "duration"
     return Step(out, (record,), (say(key, lang, duration=duration(out.d, lang)),))
 
@@ -156,6 +157,7 @@ HANDLERS: dict[type, Handler] = {
     ops.Reverse: edit_order.reorder,
     ops.RemoveItem: edit_order.reorder,
     ops.Logo: edit_order.logo,
+    ops.PlaceUploads: edit_order.place_uploads,
 }
 
 

@@ -126,6 +126,11 @@ class Logo:
 
 
 @dataclass(frozen=True)
+class PlaceUploads:
+    """Put the uploaded pictures on the timeline (the ones the video does not show yet)."""
+
+
+@dataclass(frozen=True)
 class RemoveVoiceover:
     """Remove the voiceover."""
 
@@ -153,6 +158,7 @@ Edit = (
     | Reverse
     | RemoveItem
     | Logo
+    | PlaceUploads
     | RemoveVoiceover
     | Help
 )

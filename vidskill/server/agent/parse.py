@@ -72,6 +72,16 @@ _NO_VOICE = re.compile(
     r"不要配音|无配音|不需要配音|不用配音|没有配音|不要旁白",
     FLAGS,
 )
+_GREET_EN = (
+    r"(?:hello|hi|hiya|hey|howdy|yo|greetings|good\s+(?:morning|afternoon|evening|day))"
+    r"(?:\s+(?:there|everyone|everybody|all|friend|team|again))?"
+)
+_GREET_ZH = (
+    r"(?:你好|您好|嗨|哈喽|哈啰|大家好|早上好|上午好|中午好|下午好|晚上好|早安|早)[呀啊哦吖]?"
+)
+_GREETING = re.compile(
+    rf"(?:{_GREET_EN}|{_GREET_ZH})(?:[\W_]*(?:{_GREET_EN}|{_GREET_ZH}))*[\W_]*", re.IGNORECASE
+)
 _SPLIT = re.compile(r"(?<!\d)[:：](?!\d)|\n")
 _LONG_QUOTE = re.compile(r"\"([^\"]{24,})\"|“([^”]{24,})”|「([^」]{24,})」")
 
@@ -101,6 +111,11 @@ def parse(message: str, uploads: Uploads = Uploads(), *, force: bool = False) ->
 def mentions_workflow(message: str) -> bool:
     """True when a message names one of the five kinds of video (a create without a verb)."""
     return any(words.search(message) for _, words in _WORKFLOWS)
+
+
+def is_greeting(message: str) -> bool:
+    """True when a message is only a greeting ("hi", "good morning", "你好", "早上好")."""
+    return _GREETING.fullmatch(message.strip()) is not None
 
 
 def _is_create(text: str) -> bool:

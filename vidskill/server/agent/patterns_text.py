@@ -210,6 +210,17 @@ RULES: list[tuple[str, Builder]] = [
         rf"\s*{_ZH_DST}",
         _move,
     ),
+    (
+        r"\b(?:move|put|place|add|bring|drop|drag|insert)\s+(?:all\s+)?(?:(?:of\s+)?(?:your|my|the|these|"
+        r"those)\s+)?(?:photos?|pictures?|images?|pics|clips?|media|files?|uploads?|assets?|footage)\s+"
+        r"(?:onto|into|to|on\s+to|in)\s+(?:the\s+)?timeline\b",
+        lambda found: (ops.PlaceUploads(),),
+    ),
+    (
+        r"(?:把|将)?(?:所有|全部)?的?(?:素材|照片|图片|相片|视频|片段|文件)都?"
+        r"(?:移到|放到|拖到|拖入|放入|加到|添加到|移入|挪到|放进|加入)了?(?:到)?时间(?:轴|线)",
+        lambda found: (ops.PlaceUploads(),),
+    ),
     (rf"(?:删除|删掉|去掉|移除|拿掉)\s*{_ref_zh('a')}", _remove_item),
     (rf"{_ref_zh('a')}\s*(?:删除|删掉|去掉|不要了|拿掉)", _remove_item),
     (

@@ -137,6 +137,10 @@ PHRASES: dict[str, tuple[str, str]] = {
         "A video can be 1 second to 10 minutes long.",
         "视频时长需在1秒到10分钟之间。",
     ),
+    "duration_kept": (
+        "The length stays at {duration}, as short as the voiceover allows.",
+        "时长保持{duration}，配音至少需要这么长。",
+    ),
     "duration_floor": (
         "The voiceover needs {duration}, so the video runs {duration}.",
         "配音需要{duration}，所以视频时长为{duration}。",
@@ -155,6 +159,12 @@ PHRASES: dict[str, tuple[str, str]] = {
         "生成带配音的视频），还能修改时长、画面比例（16:9、9:16、1:1）、音乐、标题和字幕、"
         "转场、动效、照片顺序和Logo。试试“时长改成15秒”或“加背景音乐”。",
     ),
+    "greeting": ("Hello! I'm your video assistant.", "你好！我是你的视频助手。"),
+    "uploads_in": (
+        "All your uploads are already in the video.",
+        "你上传的素材都已经在视频里了。",
+    ),
+    "uploads_added": ("added {n} more of your uploads at the end", "在末尾加入了另外{n}个素材"),
     "unknown": ("Sorry, I didn't understand that.", "抱歉，我没听懂。"),
 }
 

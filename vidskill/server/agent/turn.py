@@ -8,7 +8,7 @@ from vidskill.server.agent.draft import MOODS, MUSIC_PREFIX, Draft
 from vidskill.server.agent.edits import apply
 from vidskill.server.agent.media import Media, sort_media
 from vidskill.server.agent.model import Toolbox, ToolCall, TurnInput, TurnResult
-from vidskill.server.agent.parse import Uploads, mentions_workflow, parse
+from vidskill.server.agent.parse import Uploads, is_greeting, mentions_workflow, parse
 from vidskill.server.agent.replies import changes, say, sentences
 from vidskill.server.agent.sanitize import read_draft
 from vidskill.server.agent.script import create_script
@@ -51,10 +51,16 @@ def plan_turn(turn: TurnInput, toolbox: Toolbox) -> TurnResult:
     uploads = Uploads(len(media.pictures), len(media.audio), len(media.scripts))
     request = parse(turn.message, uploads)
     has_video = draft is not None and draft.main is not None and bool(draft.main.sg)
-    if request.create is None and not has_video and mentions_workflow(turn.message):
+    placing = bool(request.edits) and all(isinstance(e, ops.PlaceUploads) for e in request.edits)
+    if request.create is None and not has_video and (placing or mentions_workflow(turn.message)):
         request = parse(turn.message, uploads, force=True)
     if request.create is not None:
         return _create(request.create, request.edits, ctx)
+    if not request.edits and is_greeting(turn.message):
+        lang = turn.language
+        return TurnResult(
+            None, (), sentences([say("greeting", lang), say("help", lang)], lang), True, False
+        )
     if not request.edits:
         return _refused(turn.language)
     if draft is None or not has_video:
@@ -79,7 +85,7 @@ def _analyze(media: Media) -> ToolCall:
 
 
 def _create(create: ops.Create, edits: tuple[ops.Edit, ...], ctx: Context) -> TurnResult:
-    opts, rest = take_options(edits)
+    opts, rest = take_options(tuple(e for e in edits if not isinstance(e, ops.PlaceUploads)))
     maker = create_script if create.workflow == "script" else create_photos
     made = maker(create, opts, ctx)
     calls = (_analyze(ctx.media), *made.calls)
