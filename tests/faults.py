@@ -3,9 +3,8 @@
 `FaultyApp` wraps the backend's ASGI app and injects armed faults once each, on the Nth request
 that matches: an answer of its own (429, 1001, 1002...) that the backend never sees, a delay
 before the backend sees the request, or a chat stream cut after k events. `faulty_backend` runs
-the wrapped app on uvicorn (lifespan on) on 127.0.0.1; `ServeProcess` runs `vidskill serve` in
-a subprocess so a test can SIGKILL it and start it again on the same port and data folder;
-`engine_for` builds an engine against a URL with recorded (and shortened) sleeps.
+the wrapped app on uvicorn (lifespan on) on 127.0.0.1; `engine_for` builds an engine against a
+URL with recorded (and shortened) sleeps.
 """
 
 from __future__ import annotations
@@ -13,11 +12,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -28,8 +24,7 @@ from typing import Any
 
 import httpx
 import uvicorn
-from conftest import ROOT
-from servers import TEST_DEFAULTS, TOKENS, server_config
+from servers import server_config
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vidskill import skill as skills
@@ -249,69 +244,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-@dataclass
-class ServeProcess:
-    """`vidskill serve` in a subprocess on a fixed port and data folder; SIGKILL and restart."""
-
-    data_dir: Path
-    port: int = field(default_factory=free_port)
-    env: dict[str, str] = field(default_factory=dict)
-    proc: subprocess.Popen[bytes] | None = None
-    starts: int = 0
-
-    @property
-    def url(self) -> str:
-        """The base URL (the same across restarts)."""
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def db_path(self) -> Path:
-        """The backend's database file."""
-        return self.data_dir / "vidskill.sqlite3"
-
-    def start(self) -> None:
-        """Start the backend and wait until it answers."""
-        quirks = {
-            "VIDSKILL_SILENT_SHARE": str(TEST_DEFAULTS["silent_share"]),
-            "VIDSKILL_GUI_SPEAK": str(TEST_DEFAULTS["gui_speak"]),
-            "VIDSKILL_HEARTBEAT_S": "0.2",
-        }
-        keep = {k: v for k, v in os.environ.items() if not k.startswith(("NEMO_", "VIDSKILL_"))}
-        command = [sys.executable, "-m", "vidskill", "serve", "--port", str(self.port)]
-        command += ["--data", str(self.data_dir), "--log-level", "warning"]
-        command += [f"--token={name}={token}" for name, token in TOKENS.items()]
-        env = {**keep, **quirks, **self.env, "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        self.starts += 1
-        deadline = time.monotonic() + 60
-        while True:
-            assert self.proc.poll() is None, self.proc.stderr.read() if self.proc.stderr else ""
-            try:
-                httpx.get(self.url + "/openapi.json", timeout=1).raise_for_status()
-                return
-            except httpx.HTTPError:
-                assert time.monotonic() < deadline, "vidskill serve did not start"
-                time.sleep(0.1)
-
-    def kill(self) -> None:
-        """SIGKILL the backend, as a crash or a power cut would stop it."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=30)
-        if self.proc is not None and self.proc.stderr is not None:
-            self.proc.stderr.close()
-        self.proc = None
-
-    def __enter__(self) -> ServeProcess:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.kill()
 
 
 @dataclass

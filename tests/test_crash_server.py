@@ -21,31 +21,19 @@ import pytest
 from reliability import (
     Acked,
     Served,
+    after_restart_problems,
     asset_problems,
-    drive,
     files_with_secrets,
     integrity,
     ledger_problems,
     query,
-    unsettled_renders,
 )
+from reliability_load import drive, unsettled_renders
 from servers import TOKENS, live_server, ready_session
 
 CYCLES = 5
 CLIENTS = 6
 SEED = 7
-
-
-def after_restart_problems(data_dir: Path, acked: Acked) -> list[str]:
-    """Everything wrong with the store a killed server left, once a new one has started."""
-    db = data_dir / "vidskill.sqlite3"
-    problems = [f"lost {what}" for what in acked.lost(db)]
-    problems += ledger_problems(db) + asset_problems(data_dir)
-    frozen = query(db, "SELECT user_id, frozen FROM credits WHERE frozen != 0")
-    problems += [f"{user} still has {held} credits frozen" for user, held in frozen]
-    running = query(db, "SELECT turn_id FROM turns WHERE status = 'running'")
-    problems += [f"turn {turn} still running after the restart" for (turn,) in running]
-    return problems
 
 
 async def _load_then_kill(srv: Served, acked: Acked, rng: random.Random, cycle: int) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -82,10 +83,30 @@ async def test_the_session_starts_in_the_language_of_the_first_line(
     engine, http = make_engine(backend)
     async with http:
         await drive(engine.handle(line))
-        await drive(engine.handle("make it 10 seconds"))  # a later line does not switch
+        await drive(engine.handle("ok 10"))  # a later line too short to tell does not switch
     assert [body["language"] for body in backend.made] == [lang]
     assert engine.lang == lang and engine.session_id == "sess_1"
     assert SessionMemory.default().recall("ai-product-video", BASE) == Remembered("sess_1", lang)
+
+
+async def test_messages_follow_the_unmistakable_script_of_each_later_line() -> None:
+    backend = LiveFake()
+    backend.script(RUN, sse(adk_text("Sure")))
+    engine, http = make_engine(backend)
+    async with http:
+        await drive(engine.handle("make a 15-second video from my photos"))
+        chinese = await drive(engine.handle("还剩多少积分"))
+        assert engine.lang == "zh-CN"
+        await drive(engine.handle("export"))  # one Latin word: could be either language
+        assert engine.lang == "zh-CN"
+        english = await drive(engine.handle("how many credits do I have"))
+        assert engine.lang == "en"
+        await drive(engine.handle("/lang en"))
+        await drive(engine.handle("余额"))  # pinned by /lang
+        assert engine.lang == "en"
+    assert re.search(r"[\u4e00-\u9fff]", of_type(chinese, CreditsShown)[0].text)
+    assert of_type(english, CreditsShown)[0].text.startswith("Credits:")
+    assert [body["language"] for body in backend.made] == ["en"]  # the session keeps its own
 
 
 async def test_a_remembered_session_is_continued_by_the_next_engine() -> None:

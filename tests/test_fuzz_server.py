@@ -19,8 +19,8 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-import pytest
 import hypothesis
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reliability import TINY_DRAFT, Served, auth, files_with_secrets, png_bytes
@@ -132,7 +132,7 @@ def _typed(
     if key == "urls":
         return st.lists(st.sampled_from(HOSTILE_URLS) | st.text(max_size=60), max_size=25)
     if key == "draft":
-        return st.just(TINY_DRAFT) | _draft(doc, ids, schema)
+        return st.just(TINY_DRAFT) | _draft(ids)
     if "enum" in schema or "const" in schema:
         return st.sampled_from(schema.get("enum", [schema.get("const")]))
     kind = schema.get("type")
@@ -171,41 +171,34 @@ def _object(
     return st.builds(lambda a, b: {**b, **a}, made, extra)
 
 
-def _draft(
-    doc: dict[str, Any], ids: dict[str, list[str]], schema: dict[str, Any]
-) -> st.SearchStrategy[Any]:
-    segment = st.fixed_dictionaries(
-        {
-            "id": st.text(max_size=5),
-            "s": any_json() | st.integers(-(10**6), 10**9),
-            "d": st.integers(-10, 10**9),
-        },
-        optional={
-            "m": st.fixed_dictionaries(
-                {},
-                optional={
-                    "src": st.sampled_from([*ids["asset_id"], "nope", "music:calm", "../x"]),
-                    "kind": st.sampled_from(["image", "video", "color", "?"]),
-                    "text": st.text(max_size=20),
-                },
-            )
-        },
-    )
+def _segment(ids: dict[str, list[str]]) -> st.SearchStrategy[Any]:
+    meta = {
+        "src": st.sampled_from([*ids["asset_id"], "nope", "music:calm", "../x"]),
+        "kind": st.sampled_from(["image", "video", "color", "?"]),
+        "text": st.text(max_size=20),
+    }
+    times = {
+        "id": st.text(max_size=5),
+        "s": any_json() | st.integers(-(10**6), 10**9),
+        "d": st.integers(-10, 10**9),
+    }
+    return st.fixed_dictionaries(times, optional={"m": st.fixed_dictionaries({}, optional=meta)})
+
+
+def _draft(ids: dict[str, list[str]]) -> st.SearchStrategy[Any]:
+    """Drafts close to the real shape, with odd canvases, times, track types and sources."""
     track = st.fixed_dictionaries(
-        {"tt": st.sampled_from([0, 1, 7, 99, "0"]), "sg": st.lists(segment, max_size=4)},
+        {"tt": st.sampled_from([0, 1, 7, 99, "0"]), "sg": st.lists(_segment(ids), max_size=4)},
         optional={"id": st.text(max_size=4)},
     )
-    meta = st.fixed_dictionaries(
-        {},
-        optional={
-            "width": st.sampled_from([1920, 1080, 0, -1, 10**9, "1920"]),
-            "height": st.sampled_from([1080, 1920, 7]),
-            "fps": st.sampled_from([30, 0, 1000]),
-        },
-    )
+    canvas = {
+        "width": st.sampled_from([1920, 1080, 0, -1, 10**9, "1920"]),
+        "height": st.sampled_from([1080, 1920, 7]),
+        "fps": st.sampled_from([30, 0, 1000]),
+    }
     return st.fixed_dictionaries(
         {"d": st.integers(-(10**12), 10**12), "t": st.lists(track, max_size=3)},
-        optional={"m": meta},
+        optional={"m": st.fixed_dictionaries({}, optional=canvas)},
     )
 
 

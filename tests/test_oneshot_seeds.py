@@ -49,7 +49,8 @@ def _ok(cli: Cli, *args: str) -> dict[str, Any]:
     ran = cli.run(*args, "--json")
     found = ran.json
     assert ran.code == 0 and found["ok"], (args, found, ran.stderr)
-    assert found["schema"] == 1 and found["error"] is None and found["journal"] is None
+    assert found["schema"] == 1 and found["error"] is None
+    assert found["journal"] and Path(found["journal"]).is_file()
     assert len(ran.stdout.encode()) < 8192
     return found
 

@@ -13,12 +13,13 @@ import os
 import signal
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
-
 from repl_support import Screen, type_keys
+
 from vidskill import messages, skill
 from vidskill.client import Credits
 from vidskill.engine import (
@@ -42,7 +43,8 @@ LIMIT_S = 30
 class ScriptedEngine:
     """An engine that answers every line in a fixed way (see `handle`)."""
 
-    def __init__(self, lang: str = "en") -> None:
+    def __init__(self, lang: str = "en", *, gate: asyncio.Event | None = None) -> None:
+        self.gate = gate  # when given, connecting waits for it
         self.skill = skill.resolve(None)
         self.lang = lang
         self.session_id: str | None = None
@@ -54,6 +56,10 @@ class ScriptedEngine:
     async def start(self, *, resume: bool) -> AsyncIterator[Output]:
         """Connect: the two status lines of the real engine."""
         yield Status(messages.text("connecting", self.lang))
+        if self.gate is not None:
+            await self.gate.wait()
+            if resume:
+                raise RuntimeError("no memory of that session")
         self.session_id, self.credits = "session-0123456789abcdef", Credits(100, 0, 100)
         yield Status(messages.text("ready", self.lang))
 
@@ -73,7 +79,10 @@ class ScriptedEngine:
         elif utterance == "boom":
             raise UsageError("that cannot be done")
         elif utterance == "render":
-            yield Progress("Rendering", 1, 4)
+            for done in range(0, 101, 5):
+                yield Progress("Rendering", done, 100)
+            yield Progress("Downloading", 1024)
+            yield Progress("Downloading", 2048)
             yield FileWritten("out.mp4", 2_500_000, 10.0, 1920, 1080)
         elif utterance.startswith("/skill "):
             self.skill = skill.resolve(utterance.split()[1])
@@ -142,6 +151,54 @@ async def test_ctrl_c_in_mid_turn_stops_that_turn_only(pipe: PipeInput) -> None:
     assert engine.cancelled == ["slow one"]
     assert screen.text.endswith(
         "· thinking\nStopped. Your message was not sent again; type the next one.\nheard: after\n"
+    )
+
+
+async def test_a_line_typed_while_connecting_waits_for_the_connection(pipe: PipeInput) -> None:
+    gate = asyncio.Event()
+    engine, screen = ScriptedEngine(gate=gate), Screen()
+    async with asyncio.timeout(LIMIT_S):
+        chat = chat_task(engine, pipe, screen)
+        await screen.shows("· Connecting...")
+        await type_keys(pipe, "early\r")
+        await asyncio.sleep(0.2)
+        assert engine.lines == []
+        gate.set()
+        await screen.shows("heard: early")
+        await type_keys(pipe, "\x04")
+        await chat
+    assert screen.text.endswith("· Ready.\nheard: early\n")
+
+
+async def test_ctrl_c_while_connecting_drops_the_waiting_line(pipe: PipeInput) -> None:
+    engine, screen = ScriptedEngine(gate=asyncio.Event()), Screen()
+    async with asyncio.timeout(LIMIT_S):
+        chat = chat_task(engine, pipe, screen)
+        await screen.shows("· Connecting...")
+        await type_keys(pipe, "early\r")
+        await type_keys(pipe, "\x03")
+        await screen.shows("Stopped.")
+        await type_keys(pipe, "later\r")
+        await screen.shows("heard: later")
+        await type_keys(pipe, "\x04")
+        await chat
+    assert engine.lines == ["later"]
+    assert "Ready" not in screen.text
+
+
+async def test_a_failing_start_is_shown_and_the_chat_goes_on(pipe: PipeInput) -> None:
+    gate = asyncio.Event()
+    gate.set()
+    engine, screen = ScriptedEngine(gate=gate), Screen()
+    pipe.send_text("hi\r\x04")
+    async with asyncio.timeout(LIMIT_S):
+        await run_terminal(
+            engine, resume=True, input=pipe, output=DummyOutput(), shown=screen.output
+        )
+    assert screen.text.endswith(
+        "· Connecting...\n"
+        "✖ Something went wrong: RuntimeError: no memory of that session\n"
+        "heard: hi\n"
     )
 
 
@@ -284,7 +341,7 @@ async def test_an_input_that_keeps_failing_ends_the_chat() -> None:
 
 
 @pytest.fixture
-def script() -> Iterator[tuple[int, object]]:
+def script() -> Iterator[tuple[int, TextIO]]:
     """A real pipe for stdin: its write end, and its read end as a text stream."""
     read_fd, write_fd = os.pipe()
     stream = os.fdopen(read_fd, "r", encoding="utf-8")
@@ -295,14 +352,27 @@ def script() -> Iterator[tuple[int, object]]:
         stream.close()
 
 
-async def test_piped_lines_run_in_order_and_quit_ends(script: tuple[int, object]) -> None:
+async def test_piped_lines_run_in_order_and_quit_ends(script: tuple[int, TextIO]) -> None:
     write_fd, stream = script
     engine, screen = ScriptedEngine(), Screen()
-    os.write(write_fd, "hello\n/quit\nnever\n".encode())
+    os.write(write_fd, b"hello\n/quit\nnever\n")
     async with asyncio.timeout(LIMIT_S):
-        await run_lines(engine, resume=False, stream=stream, shown=screen.output)  # type: ignore[arg-type]
+        await run_lines(engine, resume=False, stream=stream, shown=screen.output)
     assert screen.text == opening(engine) + "› hello\nheard: hello\n› /quit\nBye.\n"
     assert engine.lines == ["hello", "/quit"]
+
+
+async def test_piped_progress_is_printed_each_quarter() -> None:
+    engine, screen = ScriptedEngine(), Screen()
+    read_fd, write_fd = os.pipe()
+    os.write(write_fd, b"render\n")
+    os.close(write_fd)
+    with os.fdopen(read_fd, "r", encoding="utf-8") as stream:
+        async with asyncio.timeout(LIMIT_S):
+            await run_lines(engine, resume=False, stream=stream, shown=screen.output)
+    shown = screen.text.split("› render\n")[1].splitlines()
+    assert [line.split("] ")[-1] for line in shown[:5]] == ["0%", "25%", "50%", "75%", "100%"]
+    assert shown[5:] == ["Downloading …", "✔ out.mp4 (1920x1080, 10.0 s, 2.5 MB)"]
 
 
 async def test_piped_lines_end_at_the_end_of_input() -> None:
@@ -316,12 +386,12 @@ async def test_piped_lines_end_at_the_end_of_input() -> None:
     assert screen.text.endswith("› 你好\nheard: 你好\n")
 
 
-async def test_sigint_stops_a_piped_turn_then_asks_to_leave(script: tuple[int, object]) -> None:
+async def test_sigint_stops_a_piped_turn_then_asks_to_leave(script: tuple[int, TextIO]) -> None:
     write_fd, stream = script
     engine, screen = ScriptedEngine(), Screen()
     async with asyncio.timeout(LIMIT_S):
         chat = asyncio.create_task(
-            run_lines(engine, resume=False, stream=stream, shown=screen.output)  # type: ignore[arg-type]
+            run_lines(engine, resume=False, stream=stream, shown=screen.output)
         )
         os.write(write_fd, b"slow\n")
         await engine.running.wait()

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import DATA
 from prompt_toolkit.completion import CompleteEvent, Completion
 from prompt_toolkit.document import Document
 
-from conftest import DATA
 from vidskill.repl.completer import ChatCompleter, Entry, completions, words
 from vidskill.router import route
 

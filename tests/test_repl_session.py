@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
-
-from conftest import ROOT
 from repl_support import LIMIT_S, Screen, type_keys, until
 from servers import LiveServer, live_server, photos
+
 from vidskill.connect import ConnectOptions, connect
 from vidskill.repl.app import run_terminal
 
@@ -148,3 +148,13 @@ def test_an_unreachable_backend_is_one_clear_line() -> None:
     refused = "✖ Cannot reach the backend at http://127.0.0.1:9: "
     after_hello = done.stdout.split("› hello\n")[1].splitlines()
     assert len(after_hello) == 1 and after_hello[0].startswith(refused)
+
+
+def test_resume_continues_the_last_project(tmp_path: Path) -> None:
+    with live_server(tmp_path / "data") as srv:
+        first = run_chat_process("--api", srv.url, script="hello\n")
+        again = run_chat_process("--api", srv.url, "--resume", script="/why\n")
+        fresh = run_chat_process("--api", srv.url, script="/why\n")
+    assert first.returncode == again.returncode == fresh.returncode == 0
+    assert "· Connecting...\nContinuing your last project.\n· Ready.\n" in again.stdout
+    assert "Continuing" not in fresh.stdout

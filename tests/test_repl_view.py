@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
-from prompt_toolkit.output.plain_text import PlainTextOutput
+from conftest import DATA
 from prompt_toolkit.data_structures import Size
+from prompt_toolkit.output.plain_text import PlainTextOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 
-from conftest import DATA
 from vidskill import skill
 from vidskill.engine import outputs
 from vidskill.errors import NetworkError
@@ -24,7 +24,7 @@ VIEW_CASES: list[dict[str, Any]] = yaml.safe_load(
 TOOLBAR_CASES: list[dict[str, Any]] = yaml.safe_load(
     (DATA / "repl_toolbar_cases.yaml").read_text("utf-8")
 )
-OUTPUT_TYPES = set(outputs.Output.__args__)  # type: ignore[attr-defined]
+OUTPUT_TYPES = set(get_args(outputs.Output))
 
 
 def build(case: dict[str, Any]) -> outputs.Output:
@@ -50,7 +50,7 @@ def test_every_output_type_is_in_the_table_in_english_and_chinese() -> None:
 def test_every_output_type_has_a_style_of_its_own() -> None:
     for kind in OUTPUT_TYPES:
         case = next(c for c in VIEW_CASES if c["type"] == kind.__name__ and c["shown"])
-        styles = {style for style, _ in view.show(build(case), "en")}
+        styles = {fragment[0] for fragment in view.show(build(case), "en")}
         assert styles and all(s.startswith("class:") for s in styles), kind
 
 

@@ -13,7 +13,7 @@ import math
 import struct
 import wave
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ Pixels = npt.NDArray[np.uint8]
 class Job:
     """One render queued on the server: who asked, for which session, and the draft sent."""
 
-    token: str
+    token: str = field(repr=False)
     session: str
     render_id: str
     draft: dict[str, Any]
@@ -161,14 +161,14 @@ def queued(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
 
 
 def _frames(path: Path, times: list[float]) -> dict[float, Pixels]:
-    """The RGB frame shown at each time (the last frame starting at or before it)."""
+    """The RGB frame shown at each time (frame n shows from n/30 s to (n+1)/30 s)."""
     found: dict[float, Pixels] = {}
     with av.open(str(path)) as container:
-        for frame in container.decode(video=0):
-            start = float(frame.time or 0.0)
-            for t in times:
-                if start <= t + FRAME_S / 2 < start + FRAME_S:
-                    found[t] = np.asarray(frame.to_ndarray(format="rgb24"), np.uint8)
+        for index, frame in enumerate(container.decode(video=0)):
+            shown = [t for t in times if math.floor(t / FRAME_S + 1e-6) == index]
+            if shown:
+                pixels = np.asarray(frame.to_ndarray(format="rgb24"), np.uint8)
+                found.update((t, pixels) for t in shown)
     assert sorted(found) == sorted(times), f"no frame at {set(times) - set(found)}"
     return found
 
@@ -189,7 +189,7 @@ def _quiet_time(draft: dict[str, Any]) -> float:
             continue
         low, high = max(seg["s"] + 600, cleared + 100), seg["s"] + seg["d"] - 100
         if low <= high:
-            return (low + high) / 2000
+            return float(low + high) / 2000
     raise AssertionError("the draft shows its title for the whole video")
 
 
@@ -264,7 +264,8 @@ def test_a_seed_workflow_renders(
     assert [seg["m"]["text"] for seg in _titles(job.draft)] == [case["title"]]
     movie = _download(srv, job, tmp_path / "out.mp4")
     facts = _probe(movie)
-    canvas = (job.draft["m"].get("width", 1920), job.draft["m"].get("height", 1080))
+    canvas = (job.draft["m"].get("width"), job.draft["m"].get("height"))
+    assert canvas == (1920, 1080)  # landscape photos and no aspect asked: the default canvas
     assert (facts["codec"], facts["size"], facts["audio"]) == ("h264", canvas, "aac")
     assert abs(facts["seconds"] - job.draft["d"] / 1000) <= FRAME_S, facts
     looks = _look(movie, job.draft)

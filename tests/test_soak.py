@@ -11,9 +11,15 @@ import os
 from pathlib import Path
 
 import pytest
-from reliability import Acked, Served, drive, files_with_secrets, integrity, unsettled_renders
+from reliability import (
+    Acked,
+    Served,
+    after_restart_problems,
+    files_with_secrets,
+    integrity,
+)
+from reliability_load import drive, unsettled_renders
 from servers import TOKENS
-from test_crash_server import after_restart_problems
 
 SOAK_CLIENTS = 50
 

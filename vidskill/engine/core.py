@@ -34,6 +34,17 @@ RESUME_WORDS = frozenset({"resume", "--resume", "继续", "恢复"})
 HELD = frozenset({"negated", "deferred"})
 _CLAUSES = re.compile(r"[.!?;,。！？；，、\n]+")
 _LETTERS = re.compile(r"[^\W\d_]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _clear_language(text: str) -> str | None:
+    """The language a line is unmistakably written in (Han: Chinese; 3+ Latin words: English)."""
+    if _HAN.search(text):
+        return "zh-CN"
+    if len(_LATIN_WORD.findall(text)) >= 3:
+        return "en"
+    return None
 
 
 def allows_export(intent: Intent) -> bool:
@@ -151,10 +162,14 @@ class Engine:
         async for output in self._line(" ".join([*paths, text]).strip(), intent):
             yield output
 
-    async def export(self, dest: str | None = None) -> AsyncIterator[Output]:
-        """Export the current draft to `dest` or `./<title or session>.mp4`."""
+    async def export(self, dest: str | None = None, quality: str = "high") -> AsyncIterator[Output]:
+        """Export the current draft to `dest` or `./<title or session>.mp4` ("preview": 540p)."""
         intent = Intent("export", "", command="export", args=dest or "", why=Why("command"))
-        async for output in self._line("/export", intent, lambda: export.run(self._conv, dest)):
+
+        def work() -> AsyncIterator[Output]:
+            return export.run(self._conv, dest, quality)
+
+        async for output in self._line("/export", intent, work):
             yield output
 
     async def resume_export(self, dest: str | None = None) -> AsyncIterator[Output]:
@@ -254,10 +269,17 @@ class Engine:
             yield output
 
     def _adopt_lang(self, intent: Intent) -> None:
-        if self._lang_adopted or intent.kind == "command" or not _LETTERS.search(intent.text):
+        if intent.kind == "command" or not _LETTERS.search(intent.text) or self._conv.lang_fixed:
             return
-        self._conv.lang = messages.normalize(intent.lang)
-        self._lang_adopted = True
+        if not self._lang_adopted:
+            self._conv.lang = messages.normalize(intent.lang)
+            self._lang_adopted = True
+            return
+        # Later lines switch vidskill's own messages only when their script is unmistakable,
+        # so a lone "export" typed by a Chinese user does not flip the conversation to English.
+        switched = _clear_language(intent.text)
+        if switched is not None:
+            self._conv.lang = switched
 
     def _record(
         self, utterance: str, intent: Intent, outputs: list[Output], before: float | None

@@ -39,8 +39,10 @@ def target(dest: str | None) -> str | None:
     return str(path)
 
 
-async def run(conv: Conversation, dest: str | None = None) -> AsyncIterator[Output]:
-    """Export the current draft to an MP4 file."""
+async def run(
+    conv: Conversation, dest: str | None = None, quality: str = "high"
+) -> AsyncIterator[Output]:
+    """Export the current draft to an MP4 file ("preview": a quick low-resolution render)."""
     conv.log.export_settled = True
     out = target(dest)
     await conv.read_state()
@@ -50,7 +52,7 @@ async def run(conv: Conversation, dest: str | None = None) -> AsyncIterator[Outp
         return
     conv.log.actions.append("export")
     yield Status(conv.say("render_submitting"))
-    status = await renders.submit(conv.api, conv.session_id, raw)
+    status = await renders.submit(conv.api, conv.session_id, raw, quality=quality)
     pending = PendingRender(
         render_id=status.id,
         session_id=conv.session_id,

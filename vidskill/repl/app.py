@@ -79,15 +79,25 @@ class Chat:
         self.echo = echo
         self.leaving = False  # a Ctrl-C at an empty prompt asked to leave
         self.starting: Turn | None = None  # connecting, while the first prompt is already up
+        self.printed: tuple[str, int] | None = None  # the last progress step printed as a line
 
     async def run(self, *, resume: bool) -> None:
         """Greet, connect while the first prompt is up, then run lines until the user leaves."""
         await self.greet()
-        self.starting = asyncio.create_task(self.show_all(self.engine.start(resume=resume)))
+        self.starting = asyncio.create_task(self.connect(resume))
         try:
             await self.loop()
         finally:
             self.starting.cancel()
+            await asyncio.wait({self.starting})
+
+    async def connect(self, resume: bool) -> bool:
+        """Show the engine's start ("Connecting..." then ready); a failure is shown, not raised."""
+        try:
+            return await self.show_all(self.engine.start(resume=resume))
+        except Exception as exc:
+            await self.sink.write(view.failure(exc, self.engine.lang))
+            return False
 
     async def greet(self) -> None:
         """Show the skill's greeting and examples in the user's language."""
@@ -117,9 +127,11 @@ class Chat:
                 return
 
     async def turn(self, line: str) -> bool:
-        """Run one line, once connected; True when it ends the chat."""
+        """Run one line once connected (a Ctrl-C while connecting drops it); True to leave."""
         if self.starting is not None and not self.starting.done():
             await self.settle(self.starting)
+            if self.starting.cancelled():
+                return False
         if self.echo:
             await self.sink.write(view.echo(line))
         return await self.settle(asyncio.create_task(self.show_all(self.engine.handle(line))))
@@ -152,9 +164,11 @@ class Chat:
                 await outputs.aclose()
 
     async def show(self, out: Output) -> None:
-        """Show one output; progress goes on the status line where there is one."""
-        if isinstance(out, Progress) and self.reader.progress(view.progress_text(out)):
-            return
+        """Show one output; progress goes on the status line, else as a line each quarter."""
+        if isinstance(out, Progress):
+            if self.reader.progress(view.progress_text(out)) or self.printed == view.step(out):
+                return
+            self.printed = view.step(out)
         await self.sink.write(view.show(out, self.engine.lang))
         if isinstance(out, SkillChanged):  # the engine itself sends the new skill's greeting
             lang = self.engine.lang

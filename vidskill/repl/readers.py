@@ -28,7 +28,7 @@ from prompt_toolkit.layout.controls import FormattedTextControl
 from vidskill.repl.keys import busy_bindings
 from vidskill.repl.view import STYLE
 
-Turn = asyncio.Task[Any]
+Turn = asyncio.Task[bool]
 
 
 class Reader(Protocol):
@@ -116,7 +116,10 @@ class PromptReader:
                 app.exit()
 
         def pre_run() -> None:
-            stop() if turn.done() else turn.add_done_callback(stop)
+            if turn.done():
+                stop()
+            else:
+                turn.add_done_callback(stop)
 
         self.busy = (app, line)
         try:
@@ -156,7 +159,9 @@ class LineReader:
                 loop.add_signal_handler(signal.SIGINT, self._sigint)
         return self.lines
 
-    def _pump(self, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | Exception | None]) -> None:
+    def _pump(
+        self, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | Exception | None]
+    ) -> None:
         text: str | Exception | None = ""
         while text is not None:
             try:
@@ -180,9 +185,12 @@ class LineReader:
         self.interrupt = asyncio.get_running_loop().create_future()
         get = asyncio.ensure_future(lines.get())
         either: set[asyncio.Future[Any]] = {get, self.interrupt}
-        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
-        if not get.done():
-            get.cancel()
+        try:
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            interrupted = not get.done()
+            get.cancel()  # a line not taken stays in the queue for the next read
+        if interrupted:
             raise KeyboardInterrupt
         text = get.result()
         if text is None:

@@ -17,6 +17,7 @@ from prompt_toolkit.output import Output as Terminal
 from prompt_toolkit.renderer import print_formatted_text
 from prompt_toolkit.styles import BaseStyle, Style
 
+from vidskill import messages
 from vidskill.engine.outputs import (
     CreditsShown,
     ErrorShown,
@@ -32,7 +33,6 @@ from vidskill.engine.outputs import (
     TimelineShown,
 )
 from vidskill.errors import VidskillError
-from vidskill import messages
 from vidskill.repl.toolbar import number
 from vidskill.repl.words import say
 from vidskill.skill import Texts
@@ -86,6 +86,12 @@ def progress_text(out: Progress) -> str:
         return f"{out.label} …"
     filled = round(fraction * _BAR)
     return f"{out.label} [{'█' * filled}{'░' * (_BAR - filled)}] {round(fraction * 100)}%"
+
+
+def step(out: Progress) -> tuple[str, int]:
+    """How far a step is, in quarters (-1 when its total is unknown), to print it sparsely."""
+    fraction = out.fraction
+    return out.label, -1 if fraction is None else int(fraction * 4)
 
 
 def progress(out: Progress, lang: str) -> StyleAndTextTuples:
