@@ -30,8 +30,12 @@ unit: $(STAMP)
 chat: $(STAMP)
 	$(PY) -m vidskill chat --local
 
-bench: $(STAMP)
-	$(PY) -m bench
+$(VENV)/.bench-installed: $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[local,test,bench]'
+	touch $(VENV)/.bench-installed
+
+bench: $(VENV)/.bench-installed
+	$(PY) -m bench $(BENCH_ARGS)
 
 soak: $(STAMP)
 	$(PY) -m pytest -m soak $(PYTEST_ARGS)

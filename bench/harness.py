@@ -3,19 +3,23 @@
 The machine may be shared, so wall time is never reported alone: each figure keeps every run
 (median, min, max), CPU time sits beside wall time, comparisons are ratios of runs made in the
 same sitting, and every result records the load average before and after it ran. A process's
-own CPU comes from `time.process_time`, a child's CPU and peak memory from the rusage that
-`os.wait4` returns for exactly that child, and a running process's peak memory from VmHWM in
-/proc (reset through `clear_refs` so a measurement starts from the current size).
+own CPU comes from `time.process_time`, a command's CPU and peak memory from the rusage that
+`os.wait4` returns for exactly that child (started by a small launcher, see `run_process`), and
+a running process's peak memory from VmHWM in /proc (reset through `clear_refs` so that a
+measurement starts from the current size). VmHWM is also what a fresh `isolated` process
+reports about itself: its rusage would include the parent's peak at the fork.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import multiprocessing
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -164,6 +168,21 @@ class ProcessRun:
     stderr: str
 
 
+# A child forked from a big process inherits that process's peak RSS in its own rusage
+# (Linux keeps the larger of the two across exec), so commands are started by a small launcher
+# that times them and reports their rusage: the child is forked from the launcher's small image.
+_LAUNCHER = """
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+wall = time.perf_counter() - start
+with open(sys.argv[1], "w") as handle:
+    json.dump([wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+               os.waitstatus_to_exitcode(status)], handle)
+"""
+
+
 def run_process(
     argv: Sequence[str],
     *,
@@ -171,25 +190,28 @@ def run_process(
     cwd: str | None = None,
     timeout: float = 600.0,
 ) -> ProcessRun:
-    """Run a command to its end; its CPU and peak memory are its own (rusage from wait4)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd)
-        killer = threading.Timer(timeout, proc.kill)
-        killer.start()
+    """Run a command to its end: wall, CPU and peak RSS of the command alone (via a launcher)."""
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r", suffix=".json") as report,
+    ):
+        launch = [sys.executable, "-c", _LAUNCHER, report.name, *argv]
+        proc = subprocess.Popen(launch, stdout=out, stderr=err, env=env, cwd=cwd)
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            killer.cancel()
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
+        wall, cpu, rss, code = json.loads(report.read() or "[0, 0, 0, -1]")
         out.seek(0)
         err.seek(0)
         return ProcessRun(
             wall_s=wall,
-            cpu_s=usage.ru_utime + usage.ru_stime,
-            peak_rss_mb=usage.ru_maxrss / 1024,
-            returncode=proc.returncode,
+            cpu_s=cpu,
+            peak_rss_mb=rss,
+            returncode=code if proc.returncode == 0 else proc.returncode,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
         )
@@ -238,7 +260,7 @@ def percentile(values: Sequence[float], share: float) -> float:
     if not values:
         raise ValueError("no values")
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    rank = max(0, min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1))
     return ordered[rank]
 
 

@@ -91,3 +91,41 @@ async def test_a_refusal_in_the_middle_of_a_flow(tmp_path: Path, case: dict[str,
             assert delta == case["extra"], delta
         if "slept" in case:
             assert driven.sleeps.asked == [case["slept"]]
+
+
+REFUSE_TWICE = [
+    ("429", 429, {"message": "slow down"}, (("Retry-After", "1"),), 2, "rate_limited"),
+    ("1001", 401, {"code": 1001, "message": "token expired"}, (), 2, "token"),
+    ("429-too-long", 429, {}, (("Retry-After", "600"),), 1, "rate_limited"),
+]
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "headers", "sent", "kind"),
+    [case[1:] for case in REFUSE_TWICE],
+    ids=[case[0] for case in REFUSE_TWICE],
+)
+async def test_a_refusal_that_persists_is_retried_once_then_explained(
+    tmp_path: Path,
+    status: int,
+    body: dict[str, Any],
+    headers: tuple[tuple[str, str], ...],
+    sent: int,
+    kind: str,
+) -> None:
+    with faulty_backend(tmp_path / "backend") as srv:
+        async with engine_for(srv.url, lang="zh-CN") as driven:
+            engine = driven.engine
+            await drive(engine.upload([str(p) for p in photos(tmp_path / "in")]))
+            before = await driven.api.credits()
+            for nth in range(1, sent + 1):  # every request this line sends is refused
+                srv.app.arm(Fault("POST", "/run_sse", nth, status, body, headers))
+            outputs = await drive(engine.handle(CREATE))
+            (error,) = [o for o in outputs if isinstance(o, ErrorShown)]
+            assert error.kind == kind, error
+            assert srv.app.count("POST", "/run_sse") == sent  # the first try and one retry
+            assert engine.session_id and srv.message_runs(engine.session_id) == {}
+            assert (await driven.api.credits()).available == before.available
+            follow = await drive(engine.handle(FOLLOW))
+            assert not [o for o in follow if isinstance(o, ErrorShown)], follow
+            assert srv.message_runs(engine.session_id) == {FOLLOW: 1}

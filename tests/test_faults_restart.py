@@ -113,7 +113,7 @@ def _wait_for(srv: ServeProcess, sql: str, limit_s: float = 60) -> None:
 async def test_killed_during_a_turn(tmp_path: Path) -> None:
     slow = {"VIDSKILL_SLOW_TOOLS_S": "30"}
     with ServeProcess(tmp_path / "backend", env=slow) as srv:
-        env = {"VIDSKILL_RECOVERY_MAX_READS": "50"}  # 10 s of reads: the restart fits
+        env = {"VIDSKILL_RECOVERY_MAX_READS": "60"}  # 12 s of reads: the restart fits
         async with engine_for(srv.url, lang="zh-CN", env=env) as driven:
             engine = driven.engine
             await drive(engine.upload([str(p) for p in photos(tmp_path / "in")]))
@@ -125,7 +125,7 @@ async def test_killed_during_a_turn(tmp_path: Path) -> None:
             await asyncio.to_thread(srv.start)
             outputs = await asyncio.wait_for(turn, 120)
             dropped = messages.text("stream_dropped", "zh-CN")
-            nothing = messages.text("recovery_nothing", "zh-CN", reads=50)
+            nothing = messages.text("recovery_nothing", "zh-CN", reads=60)
             texts = [o.text for o in outputs if isinstance(o, Notice)]
             assert texts.count(dropped) == 1 and texts.count(nothing) == 1, outputs
             assert not _errors(outputs), outputs
@@ -187,6 +187,15 @@ async def test_killed_during_an_upload(tmp_path: Path) -> None:
             assert sorted(a.filename or a.id for a in state.assets) == ["photo1.png", "photo2.png"]
 
 
+def _wait_until_remembered(sessions: Path, limit_s: float = 60) -> None:
+    """Until the client has noted its render as pending (see the lost-answer case in
+    test_faults_slow: a kill before that leaves a job `--resume` cannot find)."""
+    deadline = time.monotonic() + limit_s
+    while not (sessions.exists() and "render_" in sessions.read_text(encoding="utf-8")):
+        assert time.monotonic() < deadline, "the export never noted its render"
+        time.sleep(0.02)
+
+
 def _start(cli: Cli, *args: str) -> tuple[list[str], subprocess.Popen[str]]:
     """A one-shot command started in the background."""
     command = [sys.executable, "-m", "vidskill", *args]
@@ -224,6 +233,7 @@ def test_killed_during_a_render_is_finished_by_export_resume(tmp_path: Path) -> 
         session = made.json["session_id"]
         export = _start(cli, "export", *SKILL, "--json")
         _wait_for(srv, "SELECT 1 FROM renders WHERE status IN ('pending', 'processing')")
+        _wait_until_remembered(cli.home / ".config" / "vidskill" / "sessions.json")
         srv.kill()
         cut = _finish(cli, export)
         assert cut.code == 4 and cut.json["error"]["kind"] == "network", cut.stdout

@@ -8,7 +8,7 @@ import av
 import numpy as np
 import pytest
 from PIL import Image
-from test_render_support import (
+from render_support import (
     Pixels,
     clip,
     dots,

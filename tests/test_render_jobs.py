@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_render_support import draft, probe, track
+from render_support import draft, probe, track
 
 from vidskill.render import JobStatus, RenderQueue, RenderRequest
 

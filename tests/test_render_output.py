@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
-from test_render_support import Pixels, dots, draft, frames_at, probe, rms, run, solid, track
+from render_support import Pixels, dots, draft, frames_at, probe, rms, run, solid, track
 
 from vidskill.render import DraftRejected, RenderError, RenderRequest, render
 from vidskill.render.fonts import font

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from test_render_support import dots, frames_at, logo, probe, rms, run, solid
+from render_support import dots, frames_at, logo, probe, rms, run, solid
 
 PHOTO1, PHOTO2 = (190, 120, 60), (60, 120, 190)
 

@@ -155,6 +155,7 @@ class LineReader:
             loop = asyncio.get_running_loop()
             self.lines = asyncio.Queue()
             threading.Thread(target=self._pump, args=(loop, self.lines), daemon=True).start()
+            # Event loops without signal support (Windows, a non-main thread) refuse this.
             with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
                 loop.add_signal_handler(signal.SIGINT, self._sigint)
         return self.lines

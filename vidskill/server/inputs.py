@@ -15,6 +15,7 @@ from vidskill.server.backend import Backend
 from vidskill.server.store_accounts import User
 
 _PARSE_IN_THREAD = 256 * 1024  # parsing megabytes of JSON would stall the event loop
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 # A full draft (2000 segments) holds a few tens of thousands of values; 15 MB of `{},` would
 # become five million objects, hundreds of MB of memory.
 MAX_JSON_VALUES = 100_000
@@ -23,7 +24,6 @@ MAX_INT_DIGITS = 64
 
 class JsonTooBig(ValueError):
     """A JSON body with more values, or longer numbers, than any request needs."""
-_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def backend_of(request: Request) -> Backend:

@@ -45,7 +45,7 @@ def logo(path: Path) -> str:
     inside = (x - 100) ** 2 + (y - 100) ** 2 < 80**2
     pixels = np.zeros((200, 200, 4), np.uint8)
     pixels[inside] = (220, 30, 30, 255)
-    Image.fromarray(pixels, "RGBA").save(path)
+    Image.fromarray(pixels).save(path)  # 4 channels of uint8: RGBA
     return str(path)
 
 
