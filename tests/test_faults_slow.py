@@ -73,12 +73,6 @@ async def test_a_slow_chat_answer_is_never_resent(tmp_path: Path) -> None:
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.xfail(
-    strict=True,
-    reason="export notes its render as pending only once the submit's answer arrives: when the "
-    "backend stored the job but the answer was lost, `export --resume` cannot find it and a new "
-    "export renders again",
-)
 async def test_a_lost_render_submit_answer_can_still_be_resumed(tmp_path: Path) -> None:
     with faulty_backend(tmp_path / "backend") as srv:
         async with engine_for(srv.url, lang="en", timeouts=SHORT) as driven:

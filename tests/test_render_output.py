@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -171,3 +172,26 @@ def test_contain_fit_uses_the_background_colour(tmp_path: Path) -> None:
     )[0.2]
     assert frame[270, 40].min() > 240
     assert abs(int(frame[270, 480, 0]) - 200) < 16
+
+
+def test_two_renders_of_one_output_do_not_trip_over_each_other(tmp_path: Path) -> None:
+    """A worker orphaned by a killed server may render a job the restarted server renders too."""
+    body = draft(2000, [track(0, (0, 2000, GREY))])
+    started = threading.Barrier(2)
+    results: list[object] = []
+
+    def render_once() -> None:
+        started.wait()
+        try:
+            results.append(run(tmp_path, body, {}))
+        except Exception as exc:  # collected: the assertion below names it
+            results.append(exc)
+
+    workers = [threading.Thread(target=render_once) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    assert len(results) == 2 and not [r for r in results if isinstance(r, Exception)], results
+    assert probe(str(tmp_path / "out.mp4")).frames == 60
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.mp4"]  # no partial file left

@@ -57,15 +57,24 @@ async def submit(
     *,
     quality: str = "high",
     clock: Callable[[], float] = time.time,
+    on_id: Callable[[str], None] | None = None,
 ) -> RenderStatus:
-    """Submit a render under a new id; a duplicate id is replaced once. `status.id` is the id."""
+    """Submit a render under a new id; a duplicate id is replaced once. `status.id` is the id.
+
+    `on_id` hears each id before it is sent, so a caller can remember a render whose answer is
+    lost on the way back (the backend may have stored the job all the same).
+    """
     render_id = new_render_id(clock=clock)
     try:
+        if on_id is not None:
+            on_id(render_id)
         return await api.submit_render(session_id, draft, render_id, quality=quality)
     except errors.BackendError as err:
         if not is_duplicate(err):
             raise
     retry_id = new_render_id(render_id, clock=clock)
+    if on_id is not None:
+        on_id(retry_id)
     return await api.submit_render(session_id, draft, retry_id, quality=quality)
 
 

@@ -52,9 +52,8 @@ async def run(
         return
     conv.log.actions.append("export")
     yield Status(conv.say("render_submitting"))
-    status = await renders.submit(conv.api, conv.session_id, raw, quality=quality)
     pending = PendingRender(
-        render_id=status.id,
+        render_id="",
         session_id=conv.session_id,
         dest=out,
         title=draft.title,
@@ -62,8 +61,20 @@ async def run(
         width=draft.width,
         height=draft.height,
     )
-    conv.sessions.set_pending(conv.skill.name, conv.backend_key, pending)
-    async for output in finish(conv, pending):
+
+    def note(render_id: str) -> None:
+        # Remembered before it is sent: if the answer is lost, `export --resume` can still find
+        # the job the backend may have stored.
+        nonlocal pending
+        pending = dataclasses.replace(pending, render_id=render_id)
+        conv.sessions.set_pending(conv.skill.name, conv.backend_key, pending)
+
+    try:
+        status = await renders.submit(conv.api, conv.session_id, raw, quality=quality, on_id=note)
+    except errors.BackendError:
+        _forget(conv, pending)  # refused outright: there is nothing to resume
+        raise
+    async for output in finish(conv, dataclasses.replace(pending, render_id=status.id)):
         yield output
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import secrets
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -44,7 +45,9 @@ def render(req: RenderRequest, progress: Progress | None = None) -> RenderResult
     timeline = parse_timeline(req.draft, req.assets.keys())
     _preflight(timeline, req)
     settings = settings_for(timeline.width, timeline.height, req.quality)
-    partial = f"{req.output}.part"
+    # Private to this render: a worker orphaned by a killed server may still be rendering the
+    # same job, and its clean-up must not delete the file the restarted server is writing.
+    partial = f"{req.output}.{os.getpid()}-{secrets.token_hex(4)}.part"
     try:
         _encode(timeline, req, settings, partial, progress or _quiet)
         os.replace(partial, req.output)

@@ -7,7 +7,7 @@ import re
 from typing import Any, cast
 
 import anyio.to_thread
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from vidskill.server import envelope
 from vidskill.server import store_sessions as ss
@@ -34,10 +34,14 @@ def backend_of(request: Request) -> Backend:
 async def read_json(request: Request, limit: int, *, optional: bool = False) -> dict[str, Any]:
     """The request body as a JSON object, read up to `limit` bytes (413 beyond, 400 if bad)."""
     body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise envelope.ApiError(413, 413, f"request body over {limit} bytes")
+    try:
+        async for chunk in request.stream():
+            body.extend(chunk)
+            if len(body) > limit:
+                raise envelope.ApiError(413, 413, f"request body over {limit} bytes")
+    except ClientDisconnect:
+        # Nobody is left to answer, but this is the client's doing, not a server fault to log.
+        raise envelope.bad_request("the client went away before sending its request") from None
     if not body.strip() and optional:
         return {}
     try:
