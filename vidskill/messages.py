@@ -97,7 +97,7 @@ EN: dict[str, str] = {
     "delete vidskill's tokens.json to get a new one.",
     "err_token_env": "The backend refused the token in NEMO_TOKEN (bad or expired): check it, "
     "or unset NEMO_TOKEN to use a free anonymous token.",
-    "err_rate_limited": "The backend is busy (too many requests). Wait a minute and try again.",
+    "err_rate_limited": "The backend is busy (too many requests). Wait {wait} and try again.",
     "err_render_failed": "The export failed: {detail}",
     "err_session_lost": "The backend no longer has this project; the next step starts a new one.",
     "err_backend": "The backend refused: {detail}",
@@ -185,7 +185,7 @@ ZH: dict[str, str] = {
     "删除 vidskill 的 tokens.json 以获取新令牌。",
     "err_token_env": "后端拒绝了 NEMO_TOKEN 中的令牌（无效或已过期）："
     "请检查它，或取消设置 NEMO_TOKEN 以使用免费的匿名令牌。",
-    "err_rate_limited": "后端繁忙（请求过多）。请稍等一分钟再试。",
+    "err_rate_limited": "后端繁忙（请求过多）。请等待{wait}后再试。",
     "err_render_failed": "导出失败：{detail}",
     "err_session_lost": "后端已没有这个项目；下一步会开启新项目。",
     "err_backend": "后端拒绝了请求：{detail}",

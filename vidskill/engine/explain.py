@@ -85,6 +85,16 @@ def _network(exc: BaseException, skill: Skill | None, lang: str, url: str | None
     return messages.text("err_network", lang, url=where, reason=reason)
 
 
+def _rate_limited(exc: BaseException, skill: Skill | None, lang: str, url: str | None) -> str:
+    after = exc.retry_after if isinstance(exc, errors.RateLimitError) else None
+    seconds = max(1, round(after)) if after else 60
+    if lang.startswith("zh"):
+        wait = f"{seconds}秒" if seconds < 120 else f"{round(seconds / 60)}分钟"
+    else:
+        wait = f"{seconds} seconds" if seconds < 120 else f"{round(seconds / 60)} minutes"
+    return messages.text("err_rate_limited", lang, wait=wait)
+
+
 def _detail(key: str) -> Build:
     def build(exc: BaseException, skill: Skill | None, lang: str, url: str | None) -> str:
         detail = exc.message if isinstance(exc, errors.BackendError) else str(exc)
@@ -107,7 +117,7 @@ TABLE: tuple[tuple[type[BaseException], str, Build], ...] = (
     (errors.FileTooLargeError, "file_too_large", _too_large),
     (errors.PlanError, "plan", _fixed("err_plan")),
     (errors.TokenError, "token", _token),
-    (errors.RateLimitError, "rate_limited", _fixed("err_rate_limited")),
+    (errors.RateLimitError, "rate_limited", _rate_limited),
     (errors.RenderFailedError, "render_failed", _detail("err_render_failed")),
     (errors.SessionNotFoundError, "session_not_found", _fixed("err_session_lost")),
     (errors.ClientIdError, "client_id", _detail("err_backend")),

@@ -82,8 +82,8 @@ def _duration(top: Fields) -> int:
         raise DraftRejected("the draft's duration (d) must be more than 0 ms")
     if duration > MAX_DURATION_MS:
         raise DraftRejected(
-            f"the draft is {duration / 60000:.1f} minutes long; the limit is "
-            f"{MAX_DURATION_MS // 60000} minutes"
+            f"the draft is {duration} ms long; the limit is {MAX_DURATION_MS} ms "
+            f"({MAX_DURATION_MS // 60000} minutes)"
         )
     return duration
 
