@@ -116,3 +116,20 @@ def test_a_render_cut_too_often_fails_instead_of_hanging(tmp_path: Path) -> None
             f"{srv.url}/api/render/proxy/lambda/render_cursed", headers=srv.headers("alice")
         ).json()
         assert poll["status"] == "failed" and "interrupted" in poll["error"]
+
+
+def test_files_a_crash_left_unrecorded_are_swept_on_start(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with live_server(data) as srv:
+        token = srv.anonymous_token("client-sweep")
+        session = ready_session(srv, tmp_path / "in", token=token)
+        folder = srv.config.session_media(session)
+    kept = sorted(p.name for p in folder.iterdir())
+    (folder / "f00dfeed.png").write_bytes(b"stored, but its row was never committed")
+    (folder / "abad1dea.jpg.part").write_bytes(b"half written")
+    (folder / "v0ice.part.wav").write_bytes(b"half synthesised")
+    with live_server(data) as srv:
+        assert sorted(p.name for p in folder.iterdir()) == kept
+        for asset in srv.state(session, token=token)["video_infos"]:
+            served = httpx.get(asset["url"], headers=srv.headers(token))
+            assert served.status_code == 200 and len(served.content) == asset["size"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+import os
+import sqlite3
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,15 +25,33 @@ from vidskill.server.turns import RunTurn, TurnRunner, release_interrupted
 log = logging.getLogger("vidskill.server")
 
 
-def sweep_partials(media_dir: Path) -> None:
-    """Delete the half-written files a killed server left in session folders."""
+def sweep_partials(media_dir: Path, listed: Collection[str] = ()) -> int:
+    """Delete what a killed server left in session folders; count the files removed.
+
+    Half-written files, and (when `listed` names every asset path) files stored but never
+    recorded: a kill between writing an upload and committing its row leaves one. Session
+    folders hold nothing but asset files, and nothing is being written before start-up ends.
+    """
     if not media_dir.is_dir():
-        return
+        return 0
+    removed = 0
+    # Paths stored relative to another working folder cannot be matched: then sweep only partials.
+    known = {os.path.realpath(p) for p in listed} if all(map(os.path.isabs, listed)) else set()
     for folder in media_dir.iterdir():
-        if folder.is_dir():
-            remove_partials(folder)
-            for leftover in folder.glob(f"*{PARTIAL_WAV}"):
+        if not folder.is_dir():
+            continue
+        removed += remove_partials(folder)
+        for leftover in folder.iterdir():
+            partial = leftover.name.endswith(PARTIAL_WAV)
+            unlisted = bool(known) and os.path.realpath(leftover) not in known
+            if leftover.is_file() and (partial or unlisted):
                 leftover.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def _asset_paths(conn: sqlite3.Connection) -> list[str]:
+    return [row[0] for row in conn.execute("SELECT path FROM assets")]
 
 
 @dataclass
@@ -71,7 +91,10 @@ class Backend:
 
     async def start(self) -> None:
         """Repair what a dead server left behind, then start tracking renders."""
-        await anyio.to_thread.run_sync(sweep_partials, self.config.media_dir)
+        listed = await self.db.read(_asset_paths)
+        swept = await anyio.to_thread.run_sync(sweep_partials, self.config.media_dir, listed)
+        if swept:
+            log.warning("after a restart: %d unfinished or unrecorded media files removed", swept)
         released = await self.db.write(release_interrupted, self.clock())
         resumed = await self.renders.recover()
         if released or resumed:

@@ -58,6 +58,10 @@ class ServerConfig:
     render_workers: int = 1
     quirks: Quirks = Quirks()
 
+    def __post_init__(self) -> None:
+        # Stored file paths must not depend on the folder the server was started from.
+        object.__setattr__(self, "data_dir", Path(self.data_dir).absolute())
+
     @property
     def db_path(self) -> Path:
         """The SQLite database file."""
