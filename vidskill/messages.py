@@ -109,6 +109,18 @@ EN: dict[str, str] = {
     "err_draft": "The timeline cannot be read: {detail}",
     "err_interrupted": "Interrupted.",
     "err_other": "Something went wrong: {detail}",
+    # the chat REPL's own words
+    "chat_try_saying": "Try saying:",
+    "chat_leave_hint": "Press Ctrl-C again or Ctrl-D to leave.",
+    "chat_cancelled": "Stopped. Your message was not sent again; type the next one.",
+    "chat_working": "Working... (Ctrl-C to stop)",
+    "chat_bye": "Bye.",
+    "chat_skill_changed": "Now using {name}.",
+    "chat_toolbar_skill": "skill",
+    "chat_toolbar_session": "session",
+    "chat_toolbar_lang": "language",
+    "chat_toolbar_credits": "credits",
+    "chat_toolbar_no_session": "new",
 }
 
 ZH: dict[str, str] = {
@@ -197,6 +209,18 @@ ZH: dict[str, str] = {
     "err_draft": "无法读取时间轴：{detail}",
     "err_interrupted": "已中断。",
     "err_other": "出了点问题：{detail}",
+    # the chat REPL's own words
+    "chat_try_saying": "可以这样说：",
+    "chat_leave_hint": "再按一次 Ctrl-C 或按 Ctrl-D 退出。",
+    "chat_cancelled": "已停止。你的消息没有重复发送；请输入下一条。",
+    "chat_working": "处理中...（按 Ctrl-C 停止）",
+    "chat_bye": "再见。",
+    "chat_skill_changed": "已切换到 {name}。",
+    "chat_toolbar_skill": "技能",
+    "chat_toolbar_session": "会话",
+    "chat_toolbar_lang": "语言",
+    "chat_toolbar_credits": "积分",
+    "chat_toolbar_no_session": "新建",
 }
 
 CATALOG: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH}

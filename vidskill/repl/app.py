@@ -24,7 +24,7 @@ from prompt_toolkit.output import Output as Terminal
 from prompt_toolkit.output import create_output
 from prompt_toolkit.patch_stdout import patch_stdout
 
-from vidskill import paths, skill
+from vidskill import messages, paths, skill
 from vidskill.client import Credits
 from vidskill.engine.outputs import Output, Progress, Quit, SkillChanged
 from vidskill.repl import view
@@ -32,7 +32,6 @@ from vidskill.repl.completer import ChatCompleter
 from vidskill.repl.keys import prompt_bindings
 from vidskill.repl.readers import LineReader, PromptReader, Reader, Turn
 from vidskill.repl.toolbar import Info, toolbar
-from vidskill.repl.words import say
 
 MAX_READ_FAILURES = 5  # in a row: past that the input is broken, not the line
 
@@ -219,7 +218,7 @@ def prompt_reader(session: PromptSession[str], engine: ChatEngine) -> PromptRead
     def bar() -> StyleAndTextTuples:
         return toolbar(info(engine))
 
-    return PromptReader(session, bar, lambda: say("working", engine.lang))
+    return PromptReader(session, bar, lambda: messages.text("chat_working", engine.lang))
 
 
 async def run_terminal(

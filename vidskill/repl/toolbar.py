@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 
-from vidskill.repl.words import say
+from vidskill import messages
 
 _SESSION_SHOWN = 12  # characters of a session id worth showing
 
@@ -33,7 +33,11 @@ def short_session(session: str) -> str:
 
 def toolbar(info: Info) -> StyleAndTextTuples:
     """The toolbar's fragments, labels in the user's language."""
-    session = short_session(info.session) if info.session else say("toolbar_no_session", info.lang)
+    session = (
+        short_session(info.session)
+        if info.session
+        else messages.text("chat_toolbar_no_session", info.lang)
+    )
     credits = number(info.credits) if info.credits is not None else "–"
     fields = (
         ("toolbar_skill", info.skill),
@@ -43,6 +47,8 @@ def toolbar(info: Info) -> StyleAndTextTuples:
     )
     fragments: StyleAndTextTuples = []
     for key, value in fields:
-        fragments.append(("class:bottom-toolbar.label", f" {say(key, info.lang)} "))
+        fragments.append(
+            ("class:bottom-toolbar.label", f" {messages.text(f'chat_{key}', info.lang)} ")
+        )
         fragments.append(("class:bottom-toolbar.value", f"{value} "))
     return fragments

@@ -34,7 +34,6 @@ from vidskill.engine.outputs import (
 )
 from vidskill.errors import VidskillError
 from vidskill.repl.toolbar import number
-from vidskill.repl.words import say
 from vidskill.skill import Texts
 
 STYLE = Style.from_dict(
@@ -149,12 +148,12 @@ def error(out: ErrorShown, lang: str) -> StyleAndTextTuples:
 
 def quit_(out: Quit, lang: str) -> StyleAndTextTuples:
     """The goodbye."""
-    return line("hint", say("bye", lang))
+    return line("hint", messages.text("chat_bye", lang))
 
 
 def skill_changed(out: SkillChanged, lang: str) -> StyleAndTextTuples:
     """The skill now in use."""
-    return line("notice", say("skill_changed", lang, name=out.name))
+    return line("notice", messages.text("chat_skill_changed", lang, name=out.name))
 
 
 _SHOW: dict[type[Any], Callable[[Any, str], StyleAndTextTuples]] = {
@@ -190,7 +189,7 @@ def examples(texts: Texts, lang: str) -> StyleAndTextTuples:
     if not texts.examples:
         return []
     tries = [("class:example", f"  “{example}”\n") for example in texts.examples]
-    return line("hint", say("try_saying", lang)) + tries
+    return line("hint", messages.text("chat_try_saying", lang)) + tries
 
 
 def echo(text: str) -> StyleAndTextTuples:
@@ -200,7 +199,7 @@ def echo(text: str) -> StyleAndTextTuples:
 
 def note(key: str, lang: str, **fmt: object) -> StyleAndTextTuples:
     """One of the chat's own lines (a hint, a notice that a turn stopped, ...)."""
-    return line("hint", say(key, lang, **fmt))
+    return line("hint", messages.text(f"chat_{key}", lang, **fmt))
 
 
 def failure(exc: BaseException, lang: str) -> StyleAndTextTuples:
