@@ -10,18 +10,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from vidskill import draftspec
+from vidskill.draftspec import FPS as FPS
+from vidskill.draftspec import MAX_DURATION_MS as MAX_DURATION_MS
+from vidskill.draftspec import MAX_SEGMENTS as MAX_SEGMENTS
+from vidskill.draftspec import MOODS as MOODS
+from vidskill.draftspec import MUSIC_PREFIX as MUSIC_PREFIX
 from vidskill.errors import DraftError, VidskillError
 
 Quality = Literal["high", "preview"]
 JobState = Literal["pending", "processing", "completed", "failed"]
 
-FPS = 30
 SAMPLE_RATE = 48_000
-MAX_DURATION_MS = 10 * 60 * 1000
-MAX_SEGMENTS = 2000
-CANVASES: tuple[tuple[int, int], ...] = ((1920, 1080), (1080, 1920), (1080, 1080))
-MOODS: tuple[str, ...] = ("upbeat", "calm", "corporate", "cinematic", "lofi")
-MUSIC_PREFIX = "music:"
+CANVASES: tuple[tuple[int, int], ...] = tuple(draftspec.CANVASES.values())
 
 RGB = tuple[int, int, int]
 

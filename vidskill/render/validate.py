@@ -10,6 +10,16 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, cast
 
+from vidskill.draftspec import (
+    CORNERS,
+    KINDS,
+    MOTIONS,
+    ROLES,
+    STYLES,
+    TEXT_LIMIT,
+    TEXT_POSITIONS,
+    TRANSITIONS,
+)
 from vidskill.render.fields import Fields, shown
 from vidskill.render.model import (
     CANVASES,
@@ -27,20 +37,14 @@ from vidskill.render.model import (
     Visual,
 )
 
-MOTIONS = ("none", "zoom_in", "zoom_out", "pan_left", "pan_right", "pan_up", "pan_down")
-TRANSITIONS = ("none", "crossfade", "fade_black", "slide_left", "wipe_left")
-PLACES = ("top_left", "top_right", "bottom_left", "bottom_right", "center")
-KINDS = ("image", "video", "color")
-STYLES = ("title", "caption", "lower_third")
-POSITIONS = ("top", "center", "bottom")
-ROLES = ("bgm", "voiceover", "clip")
+PLACES = CORNERS
+POSITIONS = TEXT_POSITIONS
 # style -> (default position, default size at a 1080 short side, default backing box)
 STYLE_DEFAULTS: dict[str, tuple[str, int, bool]] = {
     "title": ("center", 96, False),
     "caption": ("bottom", 56, True),
     "lower_third": ("bottom", 48, False),
 }
-TEXT_LIMIT = 500
 MAX_TRANSITION_MS = 10_000
 
 

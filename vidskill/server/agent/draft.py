@@ -11,26 +11,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-VIDEO, AUDIO, TEXT = 0, 1, 7
-CANVASES: dict[str, tuple[int, int]] = {
-    "16:9": (1920, 1080),
-    "9:16": (1080, 1920),
-    "1:1": (1080, 1080),
-}
-MOODS: tuple[str, ...] = ("upbeat", "calm", "corporate", "cinematic", "lofi")
-MUSIC_PREFIX = "music:"
-KINDS = ("image", "video", "color")
-FITS = ("cover", "contain")
-MOTIONS = ("none", "zoom_in", "zoom_out", "pan_left", "pan_right", "pan_up", "pan_down")
-TRANSITIONS = ("none", "crossfade", "fade_black", "slide_left", "wipe_left")
-CORNERS = ("top_left", "top_right", "bottom_left", "bottom_right", "center")
-ROLES = ("bgm", "voiceover", "clip")
-STYLES = ("title", "caption", "lower_third")
-TEXT_POSITIONS = ("top", "center", "bottom")
+from vidskill.draftspec import AUDIO as AUDIO
+from vidskill.draftspec import CANVASES as CANVASES
+from vidskill.draftspec import CORNERS as CORNERS
+from vidskill.draftspec import FITS as FITS
+from vidskill.draftspec import KINDS as KINDS
+from vidskill.draftspec import MAX_DURATION_MS as MAX_DURATION_MS
+from vidskill.draftspec import MAX_SEGMENTS as MAX_SEGMENTS
+from vidskill.draftspec import MOODS as MOODS
+from vidskill.draftspec import MOTIONS as MOTIONS
+from vidskill.draftspec import MUSIC_PREFIX as MUSIC_PREFIX
+from vidskill.draftspec import ROLES as ROLES
+from vidskill.draftspec import STYLES as STYLES
+from vidskill.draftspec import TEXT as TEXT
+from vidskill.draftspec import TEXT_LIMIT as TEXT_LIMIT
+from vidskill.draftspec import TEXT_POSITIONS as TEXT_POSITIONS
+from vidskill.draftspec import TRANSITIONS as TRANSITIONS
+from vidskill.draftspec import VIDEO as VIDEO
+
 MIN_DURATION_MS = 1000
-MAX_DURATION_MS = 10 * 60 * 1000
-MAX_SEGMENTS = 2000
-TEXT_LIMIT = 500  # characters in one text segment, as the renderer takes them
 SHOWN_TEXT = 200  # what the agent writes itself into one text segment
 
 
