@@ -58,14 +58,16 @@ def test_a_job_renders_in_a_worker_process_with_progress(
     progress = [status.progress for status in seen]
     assert progress == sorted(progress)
     assert any(0 < p < 100 for p in progress)
-    assert seen[0].state == "pending"
+    order = ["pending", "processing", "completed"]
+    states = [order.index(status.state) for status in seen]
+    assert states == sorted(states)  # a fast worker may take the job before the first poll
     assert os.getpid() not in queue.pids()
 
 
 def test_jobs_run_in_order_and_a_bad_job_fails_cleanly(queue: RenderQueue, tmp_path: Path) -> None:
     queue.submit("bad", _request(tmp_path, "bad", assets={"x": str(tmp_path / "gone.jpg")}))
     queue.submit("good", _request(tmp_path, "good"))
-    assert queue.poll("good").state == "pending"
+    assert queue.poll("good").state in ("pending", "processing")  # queued behind "bad"
     bad = _watch(queue, "bad")[-1]
     assert bad.state == "failed" and bad.result is None
     assert bad.error is not None and "missing" in bad.error
