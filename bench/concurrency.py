@@ -4,10 +4,11 @@ The backend is a `vidskill serve` process (one render worker, as by default). Ea
 named token and its own session; it uploads a photo, then loops until the time is up: reads
 the state, reads the credits, now and then sends a chat turn (reading the whole stream) or
 uploads another photo, with a short random pause between requests as a person would make.
-Five users (two with --quick) also submit a render at the start and poll it; the queue wait of
-each render is the time from submission until it is first seen processing, polled every
-0.2 s. Targets: no errors; p99 of the state and credit reads under 100 ms; renders start in
-the order they were submitted (FIFO) and the reads stay fast while they run.
+Five users (two with --quick) also submit a render at the start, half a second apart, and
+poll it; the queue wait of each render is the time from submission until it is first seen
+processing, polled every 0.2 s. Targets: no errors; p99 of the state and credit reads under
+100 ms; renders start in the order they were submitted (FIFO) and the reads stay fast while
+they run.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bench.harness import Result, Target, percentile
 from bench.servers import served_backend, server_env
 
 USERS = 50
+STAGGER_S = 0.5
 APP = "nemo_agent"
 MESSAGES = (
     "make a 10-second slideshow of my photos",
@@ -135,8 +137,9 @@ class User:
             await self.upload()
         await asyncio.sleep(self.rng.uniform(0.1, 0.5))
 
-    async def render(self, seconds: int) -> None:
-        """Submit one render and poll it until it ends, noting when it started and finished."""
+    async def render(self, seconds: int, delay: float) -> None:
+        """After `delay`, submit one render and poll it to its end, noting when it started."""
+        await asyncio.sleep(delay)
         rid = f"bench-{self.index}-{time.time_ns()}"
         body = {"id": rid, "sessionId": self.session, "draft": render_draft(seconds),
                 "output": {"format": "mp4", "quality": "high"}}  # fmt: skip
@@ -187,7 +190,8 @@ async def simulate(url: str, seconds: float, renders: int, render_s: int) -> Tal
             while time.perf_counter() < deadline:
                 await user.act()
 
-        jobs = [user.render(render_s) for user in users[:renders]]
+        # Submissions half a second apart, so that their order is the order they arrive in.
+        jobs = [user.render(render_s, i * STAGGER_S) for i, user in enumerate(users[:renders])]
         await asyncio.gather(*(loop(u) for u in users), *jobs)
     return tally
 

@@ -145,8 +145,10 @@ def moviepy_once(
     clip = VideoClip(frames, duration=frames.timeline.duration / 1000)
     clip = clip.with_audio(AudioFileClip(audio))
     encoding = {"codec": "libx264", "preset": "veryfast", "ffmpeg_params": ["-crf", "20"]}
+    # MoviePy writes its temporary audio file into the working folder unless told otherwise.
+    temp = {"temp_audiofile_path": str(Path(out).parent)}
     clip.write_videofile(
-        out, fps=30, audio_codec="aac", audio_bitrate="160k", logger=None, **encoding
+        out, fps=30, audio_codec="aac", audio_bitrate="160k", logger=None, **encoding, **temp
     )
     return {
         "wall_s": time.perf_counter() - start,
