@@ -58,8 +58,9 @@ async def run(
         dest=out,
         title=draft.title,
         duration=draft.end_ms / 1000 if draft.end_ms else None,
-        width=draft.width,
-        height=draft.height,
+        # A preview is rendered smaller by the backend's own rule: its size is not the draft's.
+        width=draft.width if quality == "high" else None,
+        height=draft.height if quality == "high" else None,
     )
 
     def note(render_id: str) -> None:
