@@ -57,3 +57,20 @@ def test_langdetect_loads_only_for_foreign_latin_text() -> None:
         "print(first, before, last, 'langdetect' in sys.modules)\n"
     )
     assert _probe(code) == "['zh-CN', 'en', 'ru', 'en', 'en'] False fr True"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("还剩多少积分", "zh-CN"),
+        ("用export导出", "zh-CN"),
+        ("make it 10 seconds", "en"),
+        ("how many credits do I have", "en"),
+        ("export", None),
+        ("ok 10", None),
+        ("", None),
+        ("🎬 1080p", None),
+    ],
+)
+def test_unmistakable_names_only_plain_languages(text: str, expected: str | None) -> None:
+    assert lang.unmistakable(text) == expected

@@ -45,6 +45,23 @@ _OTHER_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# Latin words it takes before a line counts as plainly English rather than a lone command word.
+_PLAIN_ENGLISH_WORDS = 3
+
+
+def unmistakable(text: str) -> str | None:
+    """The language a line is plainly written in (Han: "zh-CN"; 3+ Latin words: "en"), else None.
+
+    A conversation already under way switches only on this, so a lone "export" typed by a
+    Chinese user does not turn vidskill's messages to English.
+    """
+    if _HAN.search(text):
+        return "zh-CN"
+    if len(_LATIN_WORD.findall(text[:_SAMPLE])) >= _PLAIN_ENGLISH_WORDS:
+        return DEFAULT
+    return None
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 

@@ -25,6 +25,7 @@ from vidskill.engine.outputs import ErrorShown, Notice, Output, Said, Status
 from vidskill.engine.recorder import Recorder, TurnRecord
 from vidskill.engine.session import SessionMemory
 from vidskill.engine.settings import Settings
+from vidskill.lang import unmistakable
 from vidskill.router import Intent, Why, route
 from vidskill.skill import Skill
 from vidskill.timeline import Draft
@@ -34,17 +35,6 @@ RESUME_WORDS = frozenset({"resume", "--resume", "继续", "恢复"})
 HELD = frozenset({"negated", "deferred"})
 _CLAUSES = re.compile(r"[.!?;,。！？；，、\n]+")
 _LETTERS = re.compile(r"[^\W\d_]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-
-
-def _clear_language(text: str) -> str | None:
-    """The language a line is unmistakably written in (Han: Chinese; 3+ Latin words: English)."""
-    if _HAN.search(text):
-        return "zh-CN"
-    if len(_LATIN_WORD.findall(text)) >= 3:
-        return "en"
-    return None
 
 
 def allows_export(intent: Intent) -> bool:
@@ -277,7 +267,7 @@ class Engine:
             return
         # Later lines switch vidskill's own messages only when their script is unmistakable,
         # so a lone "export" typed by a Chinese user does not flip the conversation to English.
-        switched = _clear_language(intent.text)
+        switched = unmistakable(intent.text)
         if switched is not None:
             self._conv.lang = switched
 
