@@ -119,6 +119,24 @@ class Result:
         self.figures.append(figure)
         return figure
 
+    def compare(
+        self,
+        top: tuple[str, Sequence[Mapping[str, float]]],
+        bottom: tuple[str, Sequence[Mapping[str, float]]],
+        ratio: tuple[str, str],
+        target: Target,
+    ) -> None:
+        """Record two sides run in alternation (`wall_s`, `cpu_s` per run): each side's wall and
+        CPU, the wall ratio top/bottom per pair (against `target`) and the ratio of CPU medians.
+        `ratio` names the two ratio figures (wall, CPU)."""
+        for name, runs in (top, bottom):
+            self.add(f"{name} wall", [run["wall_s"] for run in runs])
+            self.add(f"{name} CPU", [run["cpu_s"] for run in runs])
+        pairs = zip(top[1], bottom[1], strict=True)
+        self.add(ratio[0], [a["wall_s"] / b["wall_s"] for a, b in pairs], "x", target)
+        cpu = [statistics.median(run["cpu_s"] for run in side[1]) for side in (top, bottom)]
+        self.add(ratio[1], cpu[0] / cpu[1], "x")
+
     def done(self) -> Result:
         """Note the load average at the end."""
         self.load_after = load()

@@ -12,7 +12,6 @@ caption cards, crossfades and a voice track. Target: render / libx264-only <= 1.
 from __future__ import annotations
 
 import resource
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -119,16 +118,12 @@ def compare(name: str, draft: dict[str, Any], assets: dict[str, str], runs: int)
         for i in range(runs):
             baselines.append(isolated(encode_only, draft, assets, f"{out}/base{i}.mp4"))
             renders.append(isolated(render_once, draft, assets, f"{out}/render{i}.mp4"))
-    ratios = [r["wall_s"] / b["wall_s"] for r, b in zip(renders, baselines, strict=True)]
-    result.add("render wall", [r["wall_s"] for r in renders])
-    result.add("render CPU", [r["cpu_s"] for r in renders])
-    result.add("libx264-only wall", [b["wall_s"] for b in baselines])
-    result.add("libx264-only CPU", [b["cpu_s"] for b in baselines])
-    result.add("ratio wall render/x264", ratios, "x", Target("<=", 1.3))
-    cpu_ratio = statistics.median(r["cpu_s"] for r in renders) / statistics.median(
-        b["cpu_s"] for b in baselines
+    result.compare(
+        ("render", renders),
+        ("libx264-only", baselines),
+        ("ratio wall render/x264", "ratio CPU render/x264"),
+        Target("<=", 1.3),
     )
-    result.add("ratio CPU render/x264", cpu_ratio, "x")
     result.add("render peak RSS", [r["peak_rss_mb"] for r in renders], "MB")
     result.add("file size", [r["size_mb"] for r in renders], "MB")
     return result.done()

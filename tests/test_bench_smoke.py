@@ -140,3 +140,15 @@ def test_export_command_has_a_preview_flag() -> None:
     export.configure(parser)
     assert parser.parse_args(["--preview"]).preview is True
     assert parser.parse_args([]).preview is False
+
+
+def test_a_side_by_side_comparison_records_both_sides_and_per_pair_ratios() -> None:
+    result = harness.Result("pair")
+    ours = [{"wall_s": 2.0, "cpu_s": 3.0}, {"wall_s": 4.0, "cpu_s": 5.0}]
+    theirs = [{"wall_s": 1.0, "cpu_s": 2.0}, {"wall_s": 1.0, "cpu_s": 2.0}]
+    result.compare(("ours", ours), ("theirs", theirs), ("wall x", "cpu x"), harness.Target("<=", 3))
+    figures = {f.label: f.values for f in result.figures}
+    assert figures["ours wall"] == (2.0, 4.0) and figures["theirs CPU"] == (2.0, 2.0)
+    assert figures["wall x"] == (2.0, 4.0)  # per pair, not a ratio of medians
+    assert figures["cpu x"] == (2.0,)  # median 4.0 over median 2.0
+    assert list(figures)[-2:] == ["wall x", "cpu x"]
