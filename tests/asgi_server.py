@@ -1,25 +1,28 @@
-"""Run any ASGI app on a real uvicorn server on 127.0.0.1 with a free port, in a thread."""
+"""Run any ASGI app on a real uvicorn server on 127.0.0.1 with a free port, in a thread.
+
+Lifespan is off unless asked for (the local backend needs it to open its database).
+"""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 import uvicorn
+
+from vidskill.server.embedded import bind
 
 
 class AsgiServer:
     """A context manager: the app serves on `url` inside the block and stops after it."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, *, lifespan: Literal["on", "off"] = "off") -> None:
         self.app = app
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.bind(("127.0.0.1", 0))
+        self._socket = bind("127.0.0.1", 0)  # the backend's own: TCP, so Nagle is off
         config = uvicorn.Config(
-            app, http="h11", ws="none", lifespan="off", log_level="error", access_log=False
+            app, http="h11", ws="none", lifespan=lifespan, log_level="error", access_log=False
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

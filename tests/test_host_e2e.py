@@ -11,18 +11,14 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from asgi_server import AsgiServer
 from conftest import DATA
 from oneshot_support import FAST, probe
 from servers import photos, server_config
@@ -56,35 +52,11 @@ class HeaderLog:
         await self.app(scope, receive, send)
 
 
-@contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """Run `app` with its lifespan on uvicorn, on 127.0.0.1 and a free port; yields the URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(
-        app, http="h11", ws="none", lifespan="on", log_level="error", access_log=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    try:
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the test backend did not start")
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=60)
-        sock.close()
-
-
 @pytest.fixture
 def backend(tmp_path: Path) -> Iterator[tuple[str, HeaderLog]]:
     log = HeaderLog(create_app(server_config(tmp_path / "backend")))
-    with serving(log) as url:
-        yield url, log
+    with AsgiServer(log, lifespan="on") as server:
+        yield server.url, log
 
 
 def host_env(home: Path, api_url: str) -> dict[str, str]:
