@@ -9,19 +9,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from vidskill.commands import options
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of `vidskill chat`."""
-    parser.add_argument("--skill", metavar="NAME|PATH", help="bundled skill name, folder or file")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--local", action="store_true", help="use the embedded local backend (its data persists)"
-    )
-    where.add_argument("--api", metavar="URL", help="backend URL (default: NEMO_API_URL, skill)")
+    options.add_backend(parser)
     parser.add_argument(
         "--resume", action="store_true", help="continue the last project of this skill and backend"
     )
-    parser.add_argument("--lang", metavar="CODE", help="language of vidskill's messages (en, zh)")
+    options.add_lang(parser)
 
 
 def run(args: argparse.Namespace) -> int:

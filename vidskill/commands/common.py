@@ -17,6 +17,7 @@ from typing import TextIO
 
 from vidskill import errors, messages
 from vidskill.cli import EXIT_OK
+from vidskill.commands import options
 from vidskill.commands.oneshot import Report
 from vidskill.connect import ConnectOptions, connect
 from vidskill.engine import (
@@ -40,14 +41,9 @@ Work = Callable[[Engine], AsyncIterator[Output]]
 
 def add_options(parser: argparse.ArgumentParser) -> None:
     """Declare the options every one-shot command takes."""
-    parser.add_argument("--skill", metavar="NAME|PATH", help="bundled skill name, folder or file")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--local", action="store_true", help="use the embedded local backend (its data persists)"
-    )
-    where.add_argument("--api", metavar="URL", help="backend URL (default: NEMO_API_URL, skill)")
+    options.add_backend(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    parser.add_argument("--lang", metavar="CODE", help="language of vidskill's messages (en, zh)")
+    options.add_lang(parser)
     parser.add_argument(
         "--progress",
         choices=("auto", "json", "none"),

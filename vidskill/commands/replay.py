@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from vidskill.cli import EXIT_ERROR, EXIT_OK
+from vidskill.commands import options
 from vidskill.commands.common import Printer
 from vidskill.connect import ConnectOptions, connect
 from vidskill.engine import ErrorShown, Output
@@ -30,14 +31,11 @@ from vidskill.transcripts.export import to_jsonl
 def configure(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of `vidskill replay`."""
     parser.add_argument("file", metavar="FILE", help="a journal, Markdown chat or ADK file")
-    parser.add_argument("--skill", metavar="NAME|PATH", help="skill (default: the transcript's)")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--local", action="store_true", help="use the embedded local backend")
-    where.add_argument("--api", metavar="URL", help="backend URL (default: NEMO_API_URL, skill)")
+    options.add_backend(parser, skill_help="skill (default: the transcript's)")
     parser.add_argument("--until", type=int, metavar="N", help="stop after turn N, then chat")
     parser.add_argument("--check", action="store_true", help="compare with the recording")
     parser.add_argument("--update", action="store_true", help="write the new run over FILE")
-    parser.add_argument("--lang", metavar="CODE", help="language of vidskill's messages (en, zh)")
+    options.add_lang(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument(
         "--progress", choices=("auto", "json", "none"), default="auto", help="progress on stderr"
